@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Hatbox.Data;
+using Hatbox.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Hatbox.Cli;
+
+/// <summary><c>hatbox serve</c>: migrate the platform database, then serve until stopped.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string?>("--data") { Description = "Data folder (default ./data)." };
+        var httpsPort = new Option<int?>("--https-port") { Description = "HTTPS port (default 8443; 0 picks a free one)." };
+        var httpPort = new Option<int?>("--http-port") { Description = "Plain HTTP port that only refuses (default 8080; 0 turns it off)." };
+        var config = new Option<string?>("--config") { Description = "A JSON configuration file." };
+        var listen = new Option<string?>("--listen") { Description = "localhost (default), an IP address, or * for all interfaces." };
+
+        var command = new Command("serve", "Run the Hatbox server.") { data, httpsPort, httpPort, config, listen };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = new ServeSettings(parse.GetValue(data), parse.GetValue(httpsPort), parse.GetValue(httpPort),
+                parse.GetValue(config), parse.GetValue(listen));
+            await using var app = HatboxApp.Build(settings);
+            await PlatformDatabaseMigrator.MigrateAsync(app.Services, cancellationToken);
+            await app.StartAsync(cancellationToken);
+            PrintBanner(app);
+            await app.WaitForShutdownAsync(cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+
+    static void PrintBanner(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        var certificate = app.Services.GetRequiredService<TlsCertificates.Loaded>();
+        var database = app.Services.GetRequiredService<PlatformDatabase>();
+        var https = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal));
+        Console.WriteLine($"Hatbox {app.Services.GetRequiredService<ServerIdentity>().ServerVersion} listening on {https}");
+        foreach (var plain in addresses.Where(a => a.StartsWith("http://", StringComparison.Ordinal)))
+        {
+            Console.WriteLine($"Plain HTTP on {plain} answers 403 https_required");
+        }
+        Console.WriteLine($"Platform database: {database.FilePath}");
+        if (certificate.SelfSignedPemPath is { } pem)
+        {
+            Console.WriteLine($"Self-signed TLS certificate: {pem}");
+            Console.WriteLine($"  Node.js / the WorqHat SDK: export NODE_EXTRA_CA_CERTS={pem}");
+            Console.WriteLine($"  curl: curl --cacert {pem} {https}/health");
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using Hatbox.Common.Json;
+
+namespace Hatbox.Common.Errors;
+
+internal static class ApiErrorWriter
+{
+    public static Task WriteAsync(HttpContext context, ApiError error)
+    {
+        var response = context.Response;
+        response.StatusCode = error.Status;
+        response.Headers.CacheControl = "no-store";
+        var envelope = new ErrorEnvelope(false, error.Message,
+            new ErrorDetail(error.Type, error.Code, error.Message, error.Param), context.TraceIdentifier);
+        return response.WriteAsJsonAsync(envelope, HatboxJsonContext.Default.ErrorEnvelope, contentType: null, context.RequestAborted);
+    }
+}

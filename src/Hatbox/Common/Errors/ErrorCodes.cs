@@ -1,0 +1,23 @@
+namespace Hatbox.Common.Errors;
+
+/// <summary>Every stable error code a client can switch on. Tests assert these, never messages.</summary>
+internal static class ErrorCodes
+{
+    // Transport and framework
+    public const string HttpsRequired = "https_required";
+    public const string RouteNotFound = "route_not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string InvalidRequest = "invalid_request";
+    public const string InternalError = "internal_error";
+    public const string ServiceUnavailable = "service_unavailable";
+
+    // Request bodies
+    public const string InvalidJson = "invalid_json";
+    public const string InvalidForm = "invalid_form";
+    public const string InvalidMultipart = "invalid_multipart";
+    public const string BulkNotSupported = "bulk_not_supported";
+    public const string ParameterMissing = "parameter_missing";
+    public const string ParameterInvalid = "parameter_invalid";
+}

@@ -1,0 +1,30 @@
+using Hatbox.Common.Errors;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Hatbox.Pipeline;
+
+/// <summary>
+/// Turns exceptions into the envelope: a rejected body keeps its own error, Kestrel's bad-request
+/// exceptions keep their status (413 for an oversized body), and anything else is a 500
+/// <c>internal_error</c> that tells the client nothing but the request id.
+/// </summary>
+internal sealed class ApiExceptionHandler : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (context.Response.HasStarted)
+        {
+            return false;
+        }
+
+        var error = exception switch
+        {
+            RequestRejectedException rejected => rejected.Error,
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiError.TooLarge(),
+            BadHttpRequestException bad => ApiError.ForStatus(bad.StatusCode),
+            _ => ApiError.Internal(),
+        };
+        await ApiErrorWriter.WriteAsync(context, error);
+        return true;
+    }
+}

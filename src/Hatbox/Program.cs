@@ -1,0 +1,3 @@
+using Hatbox.Cli;
+
+return await HatboxCli.Create().Parse(args).InvokeAsync();
