@@ -9,5 +9,6 @@ internal static class HatboxCli
     {
         ServeCommand.Create(),
         MigrateCommand.Create(),
+        Admin.AdminCommand.Create(),
     };
 }

@@ -1,10 +1,35 @@
+using Hatbox.Features.Accounts;
+using Hatbox.Features.ApiKeys;
+using Hatbox.Features.Audit;
+using Hatbox.Features.Organizations;
+using Hatbox.Features.Workspaces;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Hatbox.Data;
 
 /// <summary>The platform's own tables. Each feature maps its entities next to them.</summary>
 internal sealed class HatboxDbContext(DbContextOptions<HatboxDbContext> options) : DbContext(options)
 {
+    public DbSet<User> Users => Set<User>();
+    public DbSet<Organization> Organizations => Set<Organization>();
+    public DbSet<Workspace> Workspaces => Set<Workspace>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<AccessChange> AccessChanges => Set<AccessChange>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(HatboxDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no date type and EF cannot compare or sort DateTimeOffset text there;
+        // a sortable 64-bit value keeps range queries and ORDER BY in the database.
+        if (Database.IsSqlite())
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        }
+    }
 }

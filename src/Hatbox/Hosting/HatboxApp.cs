@@ -1,9 +1,8 @@
 using Hatbox.Common.Json;
-using Hatbox.Data;
+using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Health;
 using Hatbox.Pipeline;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace Hatbox.Hosting;
 
@@ -19,24 +18,19 @@ internal static class HatboxApp
         });
         builder.Configuration.AddHatboxSources(settings);
         ConfigureLogging(builder.Logging);
+        // Before anything reads configuration, so tests and embedders can override settings and services.
+        configure?.Invoke(builder);
 
         var services = builder.Services;
-        services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<TlsOptions>().BindConfiguration(TlsOptions.SectionName);
-        services.TryAddSingleton(TimeProvider.System);
+        var server = services.AddHatboxCore(builder.Configuration);
+        var dataDirectory = Path.GetFullPath(server.DataDirectory);
         services.AddSingleton<ServerIdentity>();
+        // Cookie and antiforgery keys live with the data, so sessions survive restarts.
+        services.AddDataProtection().SetApplicationName("Hatbox")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, HatboxJsonContext.Default));
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddProblemDetails();
-
-        var server = builder.Configuration.GetSection(ServerOptions.SectionName).Get<ServerOptions>() ?? new ServerOptions();
-        var dataDirectory = Path.GetFullPath(server.DataDirectory);
-        Directory.CreateDirectory(dataDirectory);
-        var database = new PlatformDatabase(dataDirectory);
-        services.AddSingleton(database);
-        services.AddDbContext<HatboxDbContext>(db => db
-            .UseSqlite(database.ConnectionString)
-            .AddInterceptors(new SqliteDurabilityInterceptor()));
         services.AddSingleton<PlatformDatabaseProbe>();
         services.AddHostedService(sp => sp.GetRequiredService<PlatformDatabaseProbe>());
 
@@ -45,7 +39,6 @@ internal static class HatboxApp
         services.AddSingleton(certificate);
         builder.WebHost.ConfigureKestrel(kestrel => KestrelSetup.Configure(kestrel, server, certificate.Certificate));
 
-        configure?.Invoke(builder);
         var app = builder.Build();
         UsePipeline(app, server);
         MapEndpoints(app);
@@ -62,11 +55,14 @@ internal static class HatboxApp
         app.UseExceptionHandler();
         app.UseStatusCodePages(StatusCodeEnvelope.WriteAsync);
         app.UseMiddleware<HttpsOnlyMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
     }
 
     static void MapEndpoints(WebApplication app)
     {
         app.MapHealth();
+        app.MapAuthentication();
     }
 
     static void ConfigureLogging(ILoggingBuilder logging)

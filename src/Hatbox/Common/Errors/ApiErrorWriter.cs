@@ -8,6 +8,8 @@ internal static class ApiErrorWriter
     {
         var response = context.Response;
         response.StatusCode = error.Status;
+        // The exception handler clears headers before it writes, so the id is set again here.
+        response.Headers["Request-Id"] = context.TraceIdentifier;
         response.Headers.CacheControl = "no-store";
         var envelope = new ErrorEnvelope(false, error.Message,
             new ErrorDetail(error.Type, error.Code, error.Message, error.Param), context.TraceIdentifier);

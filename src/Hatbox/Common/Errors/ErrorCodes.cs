@@ -20,4 +20,21 @@ internal static class ErrorCodes
     public const string BulkNotSupported = "bulk_not_supported";
     public const string ParameterMissing = "parameter_missing";
     public const string ParameterInvalid = "parameter_invalid";
+
+    // API keys
+    public const string MissingApiKey = "missing_api_key";
+    public const string InvalidApiKey = "invalid_api_key";
+    public const string ApiKeyRevoked = "api_key_revoked";
+    public const string ApiKeyExpired = "api_key_expired";
+    public const string MultipleApiKeys = "multiple_api_keys";
+    public const string InvalidOrgKey = "invalid_org_key";
+    public const string ApiAccessDisabled = "api_access_disabled";
+    public const string ApiKeyLimitReached = "api_key_limit_reached";
+
+    // Management
+    public const string NotFound = "resource_not_found";
+    public const string Unauthenticated = "not_signed_in";
+    public const string Forbidden = "forbidden";
+    public const string Conflict = "conflict";
+    public const string LastAdmin = "last_admin";
 }

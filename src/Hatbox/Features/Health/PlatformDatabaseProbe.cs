@@ -18,17 +18,24 @@ internal sealed partial class PlatformDatabaseProbe(PlatformDatabase database, T
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, time);
-        do
+        try
         {
-            var healthy = await CheckAsync(stoppingToken);
-            if (healthy != _healthy)
+            using var timer = new PeriodicTimer(Interval, time);
+            do
             {
-                LogStateChanged(logger, healthy ? "ok" : "down");
+                var healthy = await CheckAsync(stoppingToken);
+                if (healthy != _healthy)
+                {
+                    LogStateChanged(logger, healthy ? "ok" : "down");
+                }
+                _healthy = healthy;
             }
-            _healthy = healthy;
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
     }
 
     async Task<bool> CheckAsync(CancellationToken cancellationToken)

@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Baseline;
+
+// Copies of the Hatbox response shapes the baseline answers with, so both serialize the same bytes.
+
+sealed record HealthResponse(
+    bool Success, string Status, double Uptime, string Version, string Environment, DateTimeOffset Timestamp,
+    HealthServices Services);
+
+sealed record HealthServices(string Database);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(HealthResponse))]
+sealed partial class BaselineJsonContext : JsonSerializerContext;

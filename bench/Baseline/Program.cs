@@ -1,0 +1,61 @@
+// The benchmark baseline: a bare Kestrel app on the same framework, with the same build flags,
+// server GC and TLS listener as Hatbox (HTTP/1.1 + HTTP/2 on a PEM certificate), and nothing of
+// Hatbox's pipeline: no request id, access log, exception handler, status-code pages, HTTPS
+// check, options validation or hosted services. bench/run.sh measures Hatbox against it.
+//
+// Each endpoint answers the same shape and size as the Hatbox endpoint it stands in for. Add one
+// per benchmark scenario in Endpoints below (e.g. a bare SQLite point read for /db/query, POST
+// /authentication), and its contract in BaselineContracts.cs.
+//
+//   Baseline --port 5443 --cert cert.pem --key key.pem
+
+using System.Diagnostics;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Baseline;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+var port = int.Parse(Arg(args, "--port"), System.Globalization.CultureInfo.InvariantCulture);
+var certificate = X509Certificate2.CreateFromPemFile(Arg(args, "--cert"), Arg(args, "--key"));
+
+// CreateBuilder, as Hatbox uses, so that the ratio shows what Hatbox adds, not the host defaults.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+builder.Logging.ClearProviders();
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.AddServerHeader = false;
+    kestrel.Listen(IPAddress.Loopback, port, listen =>
+    {
+        listen.Protocols = HttpProtocols.Http1AndHttp2;
+        listen.UseHttps(certificate);
+    });
+});
+
+var app = builder.Build();
+Endpoints.Map(app, Stopwatch.GetTimestamp());
+Console.WriteLine($"Baseline listening on https://127.0.0.1:{port}");
+app.Run();
+
+static string Arg(string[] args, string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length
+        ? args[index + 1]
+        : throw new ArgumentException($"usage: Baseline --port P --cert CERT.pem --key KEY.pem (missing {name})");
+}
+
+namespace Baseline
+{
+    /// <summary>One baseline endpoint per benchmark scenario.</summary>
+    static class Endpoints
+    {
+        public static void Map(WebApplication app, long started)
+        {
+            // Stands in for Hatbox's GET /health: same JSON shape and size, no probe, no DI lookups.
+            app.MapGet("/health", () => TypedResults.Json(
+                new HealthResponse(true, "ok", Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 3), "2025-10-28",
+                    "production", DateTimeOffset.UtcNow, new HealthServices("ok")),
+                BaselineJsonContext.Default.HealthResponse));
+        }
+    }
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test, on a fresh machine too: installs what is missing, builds, checks formatting,
+# runs the .NET tests, then the official WorqHat SDK against a real server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+section() { printf '\n== %s\n' "$*"; }
+
+section "tools"
+command -v node >/dev/null || { apt-get update -qq && apt-get install -y -qq nodejs npm; }
+dotnet tool restore
+
+section "build"
+dotnet restore Hatbox.slnx
+dotnet build Hatbox.slnx -c Release --no-restore
+dotnet format Hatbox.slnx --verify-no-changes --no-restore
+
+section ".NET tests"
+dotnet test Hatbox.slnx -c Release --no-build
+
+section "SDK tests (worqhat@3.14.0 against hatbox serve)"
+(cd tests/sdk && npm ci --no-audit --no-fund && npm test)

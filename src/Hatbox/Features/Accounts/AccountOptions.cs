@@ -1,0 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Hatbox.Features.Accounts;
+
+internal sealed class AccountOptions
+{
+    public const string SectionName = "Accounts";
+
+    /// <summary>PBKDF2-HMAC-SHA512 rounds; OWASP's 2023 floor is 210,000.</summary>
+    [Range(210_000, 10_000_000)] public int PasswordIterations { get; set; } = 210_000;
+
+    [Range(8, 128)] public int MinPasswordLength { get; set; } = 10;
+
+    /// <summary>Failed sign-ins in a row before the account is locked for <see cref="LockoutMinutes"/>.</summary>
+    [Range(1, 100)] public int MaxFailedSignIns { get; set; } = 5;
+
+    [Range(1, 1440)] public int LockoutMinutes { get; set; } = 15;
+}

@@ -1,0 +1,108 @@
+using Hatbox.Common;
+using Hatbox.Common.Errors;
+using Hatbox.Data;
+using Hatbox.Features.Workspaces;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Hatbox.Features.Accounts;
+
+/// <summary>Sign-up and sign-in with PBKDF2 passwords and lockout; invitations are accepted on both.</summary>
+internal sealed class AccountService(
+    HatboxDbContext db, IPasswordHasher<User> hasher, InvitationService invitations, TimeProvider time, IOptions<AccountOptions> options)
+{
+    /// <summary>One answer for unknown e-mail, wrong password and locked account, so none of them reveals that an account exists.</summary>
+    public static readonly ApiError SignInFailed = new(StatusCodes.Status401Unauthorized, ErrorTypes.Authentication,
+        "invalid_credentials", "E-mail or password is wrong, or the account is locked for a while after too many attempts.");
+
+    public async Task<Outcome<User>> SignUpAsync(string? email, string? password, string? name, CancellationToken cancellationToken)
+    {
+        var normalized = NormalizeEmail(email);
+        if (normalized is null)
+        {
+            return ApiError.BadRequest(ErrorCodes.ParameterInvalid, "A valid e-mail address is required.", "email");
+        }
+        if (password is null || password.Length < options.Value.MinPasswordLength || password.Length > 1024)
+        {
+            return ApiError.BadRequest(ErrorCodes.ParameterInvalid,
+                $"A password needs at least {options.Value.MinPasswordLength} characters.", "password");
+        }
+        if (await db.Users.AnyAsync(u => u.Email == normalized, cancellationToken))
+        {
+            return new ApiError(StatusCodes.Status409Conflict, ErrorTypes.InvalidRequest, "email_taken",
+                "An account with this e-mail address exists. Sign in instead.", "email");
+        }
+        var user = new User
+        {
+            Id = Ids.New("usr"),
+            Email = normalized,
+            Name = string.IsNullOrWhiteSpace(name) ? normalized : name.Trim()[..Math.Min(name.Trim().Length, 200)],
+            PasswordHash = "",
+            CreatedAt = time.GetUtcNow(),
+        };
+        user.PasswordHash = hasher.HashPassword(user, password);
+        db.Users.Add(user);
+        await invitations.AcceptPendingAsync(user, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return user;
+    }
+
+    public async Task<Outcome<User>> SignInAsync(string? email, string? password, CancellationToken cancellationToken)
+    {
+        var normalized = NormalizeEmail(email);
+        var user = normalized is null ? null : await db.Users.FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
+        var now = time.GetUtcNow();
+        if (user is null || password is null)
+        {
+            // Spend the same time as a real check, so timing does not tell whether the account exists.
+            hasher.VerifyHashedPassword(DecoyUser, DecoyHash(), password ?? "");
+            return SignInFailed;
+        }
+        if (user.LockedUntil > now)
+        {
+            hasher.VerifyHashedPassword(DecoyUser, DecoyHash(), password);
+            return SignInFailed;
+        }
+        var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
+        if (verdict == PasswordVerificationResult.Failed)
+        {
+            user.FailedSignIns++;
+            if (user.FailedSignIns >= options.Value.MaxFailedSignIns)
+            {
+                user.LockedUntil = now.AddMinutes(options.Value.LockoutMinutes);
+                user.FailedSignIns = 0;
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            return SignInFailed;
+        }
+        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            user.PasswordHash = hasher.HashPassword(user, password);
+        }
+        user.FailedSignIns = 0;
+        user.LockedUntil = null;
+        await invitations.AcceptPendingAsync(user, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return user;
+    }
+
+    public static string? NormalizeEmail(string? email)
+    {
+        var trimmed = email?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > 320)
+        {
+            return null;
+        }
+        var at = trimmed.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 && at == trimmed.LastIndexOf('@') && at < trimmed.Length - 1 && !trimmed.Any(char.IsWhiteSpace)
+            ? trimmed
+            : null;
+    }
+
+    static readonly User DecoyUser = new() { Id = "usr_decoy", Email = "decoy@invalid", Name = "decoy", PasswordHash = "" };
+    static string? s_decoyHash;
+
+    // Hashed with the configured hasher so a decoy check costs exactly what a real one does.
+    string DecoyHash() => s_decoyHash ??= hasher.HashPassword(DecoyUser, Ids.New("decoy"));
+}

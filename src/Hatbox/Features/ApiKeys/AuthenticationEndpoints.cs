@@ -1,0 +1,30 @@
+using Hatbox.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Hatbox.Features.ApiKeys;
+
+/// <summary><c>POST /authentication</c> (seed S13): checks the key and says whom it stands for.</summary>
+internal static class AuthenticationEndpoints
+{
+    public static IEndpointRouteBuilder MapAuthentication(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/authentication", CheckApiKey)
+            .WithName("CheckApiKey")
+            .WithTags("Authentication")
+            .RequireAuthorization(ApiPolicies.ApiKey);
+        return app;
+    }
+
+    static Ok<AuthenticationResponse> CheckApiKey(ApiCaller caller) =>
+         TypedResults.Ok(new AuthenticationResponse(
+            Success: true,
+            Status: "authenticated",
+            OrganizationId: caller.OrganizationId,
+            OrgKey: caller.OrganizationId,
+            WorkspaceId: caller.WorkspaceId,
+            Workspace: caller.WorkspaceSlug,
+            KeyId: caller.KeyId,
+            Role: caller.CreatorRole!.Value.ToString().ToLowerInvariant(),
+            Plan: caller.Plan,
+            ApiVersion: caller.PinnedApiVersion ?? ServerIdentity.CurrentApiVersion));
+}

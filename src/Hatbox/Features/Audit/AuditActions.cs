@@ -1,0 +1,13 @@
+namespace Hatbox.Features.Audit;
+
+internal static class AuditActions
+{
+    public const string KeyCreated = "api_key.created";
+    public const string KeyRevoked = "api_key.revoked";
+    public const string MemberAdded = "member.added";
+    public const string MemberRemoved = "member.removed";
+    public const string RoleChanged = "member.role_changed";
+    public const string ApiAccessChanged = "member.api_access_changed";
+    public const string InvitationSent = "invitation.sent";
+    public const string InvitationAccepted = "invitation.accepted";
+}

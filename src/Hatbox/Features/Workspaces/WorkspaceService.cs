@@ -1,0 +1,79 @@
+using System.Text.RegularExpressions;
+using Hatbox.Common;
+using Hatbox.Common.Errors;
+using Hatbox.Data;
+using Hatbox.Features.Organizations;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hatbox.Features.Workspaces;
+
+/// <summary>Creating workspaces (with their organization) and reading them for a member.</summary>
+internal sealed partial class WorkspaceService(HatboxDbContext db, TimeProvider time)
+{
+    public const string DefaultPlan = "free";
+
+    /// <summary>Creates an organization and its first workspace, with <paramref name="ownerUserId"/> as admin with API access.</summary>
+    public async Task<Outcome<WorkspaceResponse>> CreateAsync(string ownerUserId, CreateWorkspaceRequest request, CancellationToken cancellationToken)
+    {
+        var slug = request.Slug?.Trim().ToLowerInvariant();
+        if (slug is null || !SlugPattern().IsMatch(slug))
+        {
+            return ApiError.BadRequest(ErrorCodes.ParameterInvalid,
+                "A workspace slug is 3–63 lower-case letters, digits and dashes, starting with a letter.", "slug");
+        }
+        if (await db.Workspaces.AnyAsync(w => w.Slug == slug, cancellationToken))
+        {
+            return new ApiError(StatusCodes.Status409Conflict, ErrorTypes.InvalidRequest, "slug_taken", "That workspace slug is taken.", "slug");
+        }
+        var now = time.GetUtcNow();
+        var name = string.IsNullOrWhiteSpace(request.Name) ? slug : request.Name.Trim();
+        var organization = new Organization
+        {
+            Id = Ids.New("org"),
+            Name = string.IsNullOrWhiteSpace(request.OrganizationName) ? name : request.OrganizationName.Trim(),
+            Plan = string.IsNullOrWhiteSpace(request.Plan) ? DefaultPlan : request.Plan.Trim(),
+            CreatedAt = now,
+        };
+        var workspace = new Workspace { Id = Ids.New("ws"), OrganizationId = organization.Id, Slug = slug, Name = name, CreatedAt = now };
+        var membership = new Membership
+        {
+            WorkspaceId = workspace.Id,
+            UserId = ownerUserId,
+            Role = WorkspaceRole.Admin,
+            ApiAccess = true,
+            CreatedAt = now,
+        };
+        db.AddRange(organization, workspace, membership);
+        await db.SaveChangesAsync(cancellationToken);
+        return ToResponse(workspace, membership);
+    }
+
+    public async Task<List<WorkspaceResponse>> ListForUserAsync(string userId, CancellationToken cancellationToken)
+    {
+        var rows = await (from m in db.Memberships.AsNoTracking()
+                          join w in db.Workspaces.AsNoTracking() on m.WorkspaceId equals w.Id
+                          where m.UserId == userId
+                          orderby w.Slug
+                          select new { w, m }).ToListAsync(cancellationToken);
+        return rows.ConvertAll(r => ToResponse(r.w, r.m));
+    }
+
+    /// <summary>The workspace as <paramref name="userId"/> sees it, or null when they are not a member (callers answer 404).</summary>
+    public async Task<WorkspaceResponse?> FindForMemberAsync(string workspaceIdOrSlug, string userId, CancellationToken cancellationToken)
+    {
+        var row = await (from w in db.Workspaces.AsNoTracking()
+                         join m in db.Memberships.AsNoTracking() on w.Id equals m.WorkspaceId
+                         where (w.Id == workspaceIdOrSlug || w.Slug == workspaceIdOrSlug) && m.UserId == userId
+                         select new { w, m }).FirstOrDefaultAsync(cancellationToken);
+        return row is null ? null : ToResponse(row.w, row.m);
+    }
+
+    public Task<Workspace?> FindBySlugAsync(string slug, CancellationToken cancellationToken) =>
+        db.Workspaces.AsNoTracking().FirstOrDefaultAsync(w => w.Slug == slug, cancellationToken);
+
+    static WorkspaceResponse ToResponse(Workspace w, Membership m) =>
+        new(w.Id, w.Slug, w.Name, w.OrganizationId, w.OrganizationId, Roles.Name(m.Role), m.ApiAccess, w.CreatedAt);
+
+    [GeneratedRegex("^[a-z][a-z0-9-]{2,62}$")]
+    private static partial Regex SlugPattern();
+}

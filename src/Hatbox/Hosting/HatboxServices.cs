@@ -1,0 +1,33 @@
+using Hatbox.Data;
+using Hatbox.Features.ApiKeys;
+using Hatbox.Features.Workspaces;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Hatbox.Hosting;
+
+/// <summary>
+/// Everything that works on the platform's data, shared by the server and the admin CLI (which
+/// runs on the same data folder without starting a web host).
+/// </summary>
+internal static class HatboxServices
+{
+    public static ServerOptions AddHatboxCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+
+        var server = configuration.GetSection(ServerOptions.SectionName).Get<ServerOptions>() ?? new ServerOptions();
+        var dataDirectory = Path.GetFullPath(server.DataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+        var database = new PlatformDatabase(dataDirectory);
+        services.AddSingleton(database);
+        services.AddDbContext<HatboxDbContext>(db => db
+            .UseSqlite(database.ConnectionString)
+            .AddInterceptors(new SqliteDurabilityInterceptor()));
+
+        services.AddWorkspaces();
+        services.AddApiKeys();
+        return server;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Hatbox.Data;
+using Hatbox.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Hatbox.Tests.Infrastructure;
+
+/// <summary>
+/// A real Hatbox server on loopback: real Kestrel, real TLS with its self-signed certificate, a real
+/// SQLite platform database in a temporary data folder. Each test class gets its own.
+/// </summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    readonly WebApplication _app;
+    readonly X509Certificate2 _certificate;
+
+    TestServer(WebApplication app, string dataDirectory)
+    {
+        _app = app;
+        DataDirectory = dataDirectory;
+        _certificate = app.Services.GetRequiredService<TlsCertificates.Loaded>().Certificate;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        HttpsAddress = new Uri(addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal)));
+        var plain = addresses.SingleOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal));
+        HttpAddress = plain is null ? null : new Uri(plain);
+    }
+
+    public string DataDirectory { get; }
+
+    public Uri HttpsAddress { get; }
+
+    public Uri? HttpAddress { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts a server. Settings and the two hooks apply before start.</summary>
+    public static async Task<TestServer> StartAsync(
+        Dictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configureBuilder = null,
+        Action<WebApplication>? configureApp = null,
+        bool plainHttp = false)
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("hatbox-test-").FullName;
+        var app = HatboxApp.Build(
+            new ServeSettings(dataDirectory, HttpsPort: 0, HttpPort: plainHttp ? FreePort() : 0, ListenAddress: "127.0.0.1"),
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(settings ?? []);
+                configureBuilder?.Invoke(builder);
+            });
+        configureApp?.Invoke(app);
+        await PlatformDatabaseMigrator.MigrateAsync(app.Services, TestContext.Current.CancellationToken);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        return new TestServer(app, dataDirectory);
+    }
+
+    // Port 0 means "off" for the plain listener (DESIGN.md §7), so tests reserve a free port instead.
+    static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>An HTTPS client that trusts exactly this server's certificate, nothing more.</summary>
+    public HttpClient CreateClient(Uri? baseAddress = null)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                CertificateChainPolicy = new X509ChainPolicy
+                {
+                    TrustMode = X509ChainTrustMode.CustomRootTrust,
+                    CustomTrustStore = { _certificate },
+                    RevocationMode = X509RevocationMode.NoCheck,
+                },
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = baseAddress ?? HttpsAddress };
+    }
+
+    public HttpClient CreatePlainClient() =>
+        new() { BaseAddress = HttpAddress ?? throw new InvalidOperationException("Start the server with plainHttp: true.") };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open only leaves a temp folder behind; the test result stands.
+        }
+    }
+}
