@@ -66,6 +66,14 @@ HATBOX_PORT=$(free_port)
 DATA="$WORK/data"
 CERT="$DATA/tls/cert.pem"
 KEY="$DATA/tls/key.pem"
+# A real organization, workspace and key, made as an operator would, for the authenticated scenarios.
+API_KEY=$(dotnet artifacts/bin/Hatbox/release/Hatbox.dll admin bootstrap --data "$DATA" --email bench@example.test \
+  --password 'bench password 123' --org Bench --workspace bench --plan free --json |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["apiKey"])')
+cat >"$WORK/authentication.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer $API_KEY"
+LUA
 dotnet artifacts/bin/Hatbox/release/Hatbox.dll serve --data "$DATA" \
   --https-port "$HATBOX_PORT" --http-port 0 --listen 127.0.0.1 >"$WORK/hatbox.log" 2>&1 &
 HATBOX_PID=$!
@@ -139,3 +147,4 @@ measure() {
 echo "wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s runs, $ROUNDS rounds; $(nproc) cores shared by both servers and wrk"
 echo "hatbox logging: ${HATBOX__Logging__LogLevel__Default:-default (access log on)}, stdout to a file"
 measure health /health "" 90
+measure authentication /authentication "$WORK/authentication.lua" 85

@@ -11,6 +11,11 @@ sealed record HealthResponse(
 
 sealed record HealthServices(string Database);
 
+sealed record AuthenticationResponse(
+    bool Success, string Status, string OrganizationId, string OrgKey, string WorkspaceId, string Workspace,
+    string KeyId, string Role, string Plan, string ApiVersion);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(AuthenticationResponse))]
 sealed partial class BaselineJsonContext : JsonSerializerContext;

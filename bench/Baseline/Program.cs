@@ -56,6 +56,12 @@ namespace Baseline
                 new HealthResponse(true, "ok", Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 3), "2025-10-28",
                     "production", DateTimeOffset.UtcNow, new HealthServices("ok")),
                 BaselineJsonContext.Default.HealthResponse));
+
+            // Stands in for Hatbox's POST /authentication: the same answer, with no key check at all.
+            app.MapPost("/authentication", () => TypedResults.Json(
+                new AuthenticationResponse(true, "authenticated", "org_0123456789abcdefghijklmn", "org_0123456789abcdefghijklmn",
+                    "ws_0123456789abcdefghijklmn", "bench", "key_0123456789abcdefghijklmn", "admin", "free", "2025-10-28"),
+                BaselineJsonContext.Default.AuthenticationResponse));
         }
     }
 }

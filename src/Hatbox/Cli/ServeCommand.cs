@@ -22,10 +22,12 @@ internal static class ServeCommand
         {
             var settings = new ServeSettings(parse.GetValue(data), parse.GetValue(httpsPort), parse.GetValue(httpPort),
                 parse.GetValue(config), parse.GetValue(listen));
+            using var console = BufferedConsole.Install();
             await using var app = HatboxApp.Build(settings);
             await PlatformDatabaseMigrator.MigrateAsync(app.Services, cancellationToken);
             await app.StartAsync(cancellationToken);
             PrintBanner(app);
+            console.FlushNow();
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         });

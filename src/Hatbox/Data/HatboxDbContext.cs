@@ -12,6 +12,7 @@ namespace Hatbox.Data;
 internal sealed class HatboxDbContext(DbContextOptions<HatboxDbContext> options) : DbContext(options)
 {
     public DbSet<User> Users => Set<User>();
+    public DbSet<Session> Sessions => Set<Session>();
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<Workspace> Workspaces => Set<Workspace>();
     public DbSet<Membership> Memberships => Set<Membership>();

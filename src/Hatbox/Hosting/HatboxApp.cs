@@ -1,8 +1,14 @@
 using Hatbox.Common.Json;
+using Hatbox.Features.Accounts;
 using Hatbox.Features.ApiKeys;
+using Hatbox.Features.Audit;
 using Hatbox.Features.Health;
+using Hatbox.Features.Workspaces;
 using Hatbox.Pipeline;
 using Microsoft.AspNetCore.DataProtection;
+using Serilog;
+using Serilog.Extensions.Logging;
+using Serilog.Formatting.Compact;
 
 namespace Hatbox.Hosting;
 
@@ -63,17 +69,25 @@ internal static class HatboxApp
     {
         app.MapHealth();
         app.MapAuthentication();
+
+        var v1 = app.MapManagementApi();
+        v1.MapAccounts();
+        v1.MapWorkspaces();
+        v1.MapApiKeys();
+        v1.MapAuditEvents();
     }
 
     static void ConfigureLogging(ILoggingBuilder logging)
     {
         logging.ClearProviders();
-        logging.AddJsonConsole(json =>
-        {
-            json.IncludeScopes = true;
-            json.UseUtcTimestamp = true;
-            json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-        });
+        // Serilog writes each JSON line on the calling thread into the buffered stdout of
+        // BufferedConsole: no per-line thread hand-off or system call, which the access log needs.
+        // Levels still come from the Logging:LogLevel configuration.
+        // AddProvider, not AddSerilog: the latter adds a Trace-level filter that overrides Logging:LogLevel.
+        logging.AddProvider(new SerilogLoggerProvider(new LoggerConfiguration()
+            .MinimumLevel.Verbose()
+            .WriteTo.Console(new RenderedCompactJsonFormatter())
+            .CreateLogger(), dispose: true));
         // ASP.NET's own request scope would carry Kestrel's connection id as "RequestId"; ours carries req_….
         logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
     }

@@ -1,4 +1,5 @@
 using Hatbox.Data;
+using Hatbox.Features.Accounts;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Workspaces;
 using Microsoft.EntityFrameworkCore;
@@ -22,10 +23,11 @@ internal static class HatboxServices
         Directory.CreateDirectory(dataDirectory);
         var database = new PlatformDatabase(dataDirectory);
         services.AddSingleton(database);
-        services.AddDbContext<HatboxDbContext>(db => db
+        services.AddDbContext<HatboxDbContext>((provider, db) => db
             .UseSqlite(database.ConnectionString)
-            .AddInterceptors(new SqliteDurabilityInterceptor()));
+            .AddInterceptors(new SqliteDurabilityInterceptor(), provider.GetRequiredService<AccessChangeInterceptor>()));
 
+        services.AddAccounts();
         services.AddWorkspaces();
         services.AddApiKeys();
         return server;

@@ -15,6 +15,7 @@ public sealed class TestServer : IAsyncDisposable
 {
     readonly WebApplication _app;
     readonly X509Certificate2 _certificate;
+    bool _ownsData;
 
     TestServer(WebApplication app, string dataDirectory)
     {
@@ -40,9 +41,10 @@ public sealed class TestServer : IAsyncDisposable
         Dictionary<string, string?>? settings = null,
         Action<WebApplicationBuilder>? configureBuilder = null,
         Action<WebApplication>? configureApp = null,
-        bool plainHttp = false)
+        bool plainHttp = false,
+        string? sharedDataDirectory = null)
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("hatbox-test-").FullName;
+        var dataDirectory = sharedDataDirectory ?? Directory.CreateTempSubdirectory("hatbox-test-").FullName;
         var app = HatboxApp.Build(
             new ServeSettings(dataDirectory, HttpsPort: 0, HttpPort: plainHttp ? FreePort() : 0, ListenAddress: "127.0.0.1"),
             builder =>
@@ -53,7 +55,7 @@ public sealed class TestServer : IAsyncDisposable
         configureApp?.Invoke(app);
         await PlatformDatabaseMigrator.MigrateAsync(app.Services, TestContext.Current.CancellationToken);
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new TestServer(app, dataDirectory);
+        return new TestServer(app, dataDirectory) { _ownsData = sharedDataDirectory is null };
     }
 
     // Port 0 means "off" for the plain listener (DESIGN.md §7), so tests reserve a free port instead.
@@ -89,6 +91,10 @@ public sealed class TestServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (!_ownsData)
+        {
+            return;
+        }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {

@@ -21,6 +21,10 @@ internal sealed record ApiError(int Status, string Type, string Code, string Mes
     public static ApiError NotFound(string code, string message, string? param = null) =>
         new(StatusCodes.Status404NotFound, ErrorTypes.InvalidRequest, code, message, param);
 
+    /// <summary>A signed-in caller whose role does not allow this; callers who may not even see the object get <see cref="NotFound"/>.</summary>
+    public static ApiError Forbidden(string message) =>
+        new(StatusCodes.Status403Forbidden, ErrorTypes.Permission, ErrorCodes.Forbidden, message);
+
     public static ApiError Internal() =>
         new(StatusCodes.Status500InternalServerError, ErrorTypes.Api, ErrorCodes.InternalError,
             "Something went wrong on our side. Quote the request id if you contact support.");

@@ -37,4 +37,8 @@ internal static class ErrorCodes
     public const string Forbidden = "forbidden";
     public const string Conflict = "conflict";
     public const string LastAdmin = "last_admin";
+    public const string CsrfTokenInvalid = "csrf_token_invalid";
+    public const string InvalidCredentials = "invalid_credentials";
+    public const string EmailTaken = "email_taken";
+    public const string SlugTaken = "slug_taken";
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Hatbox.Common.Errors;
+using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Health;
 
 namespace Hatbox.Common.Json;
@@ -10,4 +11,5 @@ namespace Hatbox.Common.Json;
 [JsonSerializable(typeof(ErrorEnvelope))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(ServerInfoResponse))]
+[JsonSerializable(typeof(AuthenticationResponse))]
 internal sealed partial class HatboxJsonContext : JsonSerializerContext;

@@ -16,6 +16,29 @@ namespace Hatbox.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Hatbox.Features.Accounts.Session", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("sessions", (string)null);
+                });
+
             modelBuilder.Entity("Hatbox.Features.Accounts.User", b =>
                 {
                     b.Property<string>("Id")
@@ -284,6 +307,15 @@ namespace Hatbox.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("workspaces", (string)null);
+                });
+
+            modelBuilder.Entity("Hatbox.Features.Accounts.Session", b =>
+                {
+                    b.HasOne("Hatbox.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Hatbox.Features.ApiKeys.ApiKey", b =>

@@ -15,4 +15,7 @@ internal sealed class AccountOptions
     [Range(1, 100)] public int MaxFailedSignIns { get; set; } = 5;
 
     [Range(1, 1440)] public int LockoutMinutes { get; set; } = 15;
+
+    /// <summary>A portal session ends after this many days without use (sliding, checked server-side).</summary>
+    [Range(1, 90)] public int SessionDays { get; set; } = 14;
 }

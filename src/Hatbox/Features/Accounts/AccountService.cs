@@ -14,7 +14,7 @@ internal sealed class AccountService(
 {
     /// <summary>One answer for unknown e-mail, wrong password and locked account, so none of them reveals that an account exists.</summary>
     public static readonly ApiError SignInFailed = new(StatusCodes.Status401Unauthorized, ErrorTypes.Authentication,
-        "invalid_credentials", "E-mail or password is wrong, or the account is locked for a while after too many attempts.");
+        ErrorCodes.InvalidCredentials, "E-mail or password is wrong, or the account is locked for a while after too many attempts.");
 
     public async Task<Outcome<User>> SignUpAsync(string? email, string? password, string? name, CancellationToken cancellationToken)
     {
@@ -30,7 +30,7 @@ internal sealed class AccountService(
         }
         if (await db.Users.AnyAsync(u => u.Email == normalized, cancellationToken))
         {
-            return new ApiError(StatusCodes.Status409Conflict, ErrorTypes.InvalidRequest, "email_taken",
+            return new ApiError(StatusCodes.Status409Conflict, ErrorTypes.InvalidRequest, ErrorCodes.EmailTaken,
                 "An account with this e-mail address exists. Sign in instead.", "email");
         }
         var user = new User

@@ -11,7 +11,8 @@ namespace Hatbox.Features.ApiKeys;
 /// alone on its own key. Refusals carry their own code (missing, invalid, revoked, expired, …).
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyVerifier verifier)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyVerifier verifier,
+    KeyUsageRecorder usage)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -42,6 +43,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         Context.Features.Set(caller);
+        usage.Touch(caller.KeyId);
         var identity = new ClaimsIdentity(
             [
                 new Claim(ApiClaims.KeyId, caller.KeyId),

@@ -88,7 +88,8 @@ internal sealed class ApiKeyService(HatboxDbContext db, TimeProvider time, IOpti
                 .Select(m => (WorkspaceRole?)m.Role).FirstOrDefaultAsync(cancellationToken);
             if (role != WorkspaceRole.Admin)
             {
-                return KeyNotFound;
+                // Members see every key of the workspace in the list, so hiding this one behind a 404 would only confuse.
+                return ApiError.Forbidden("Only workspace admins may revoke another member's key.");
             }
         }
         if (key.RevokedAt is null)

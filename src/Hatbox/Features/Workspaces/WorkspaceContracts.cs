@@ -10,3 +10,9 @@ internal sealed record MemberResponse(string UserId, string Email, string Name, 
 internal sealed record UpdateMemberRequest(string? Role, bool? ApiAccess);
 
 internal sealed record InviteMemberRequest(string? Email, string? Role);
+
+/// <summary>
+/// The portal's "create workspace" form. No plan: a new organization starts on the default plan,
+/// and plans change through billing, never through this body.
+/// </summary>
+internal sealed record NewWorkspaceRequest(string? Name, string? Slug, string? OrganizationName);

@@ -23,7 +23,7 @@ internal sealed partial class WorkspaceService(HatboxDbContext db, TimeProvider 
         }
         if (await db.Workspaces.AnyAsync(w => w.Slug == slug, cancellationToken))
         {
-            return new ApiError(StatusCodes.Status409Conflict, ErrorTypes.InvalidRequest, "slug_taken", "That workspace slug is taken.", "slug");
+            return new ApiError(StatusCodes.Status409Conflict, ErrorTypes.InvalidRequest, ErrorCodes.SlugTaken, "That workspace slug is taken.", "slug");
         }
         var now = time.GetUtcNow();
         var name = string.IsNullOrWhiteSpace(request.Name) ? slug : request.Name.Trim();

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Hatbox.Benchmarks.KeyVerificationBenchmarks).Assembly).Run(args);

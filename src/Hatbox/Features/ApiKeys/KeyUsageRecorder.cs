@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Hatbox.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hatbox.Features.ApiKeys;
+
+/// <summary>
+/// Keeps each key's "last used" time off the request path: a request only notes the time in
+/// memory; every five seconds (and at shutdown) the newest times are written in one pass.
+/// </summary>
+internal sealed partial class KeyUsageRecorder(IServiceScopeFactory scopes, TimeProvider time, ILogger<KeyUsageRecorder> logger)
+    : BackgroundService
+{
+    static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+    readonly ConcurrentDictionary<string, DateTimeOffset> _pending = new();
+
+    public void Touch(string keyId) => _pending[keyId] = time.GetUtcNow();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(Interval, time);
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down; StopAsync writes what is left.
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await FlushAsync(cancellationToken);
+    }
+
+    internal async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.IsEmpty)
+        {
+            return;
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HatboxDbContext>();
+        foreach (var keyId in _pending.Keys)
+        {
+            if (!_pending.TryRemove(keyId, out var usedAt))
+            {
+                continue;
+            }
+            try
+            {
+                await db.ApiKeys.Where(k => k.Id == keyId && (k.LastUsedAt == null || k.LastUsedAt < usedAt))
+                    .ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedAt, usedAt), cancellationToken);
+            }
+            catch (DbException exception)
+            {
+                _pending.TryAdd(keyId, usedAt);
+                LogFlushFailed(logger, exception);
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record when keys were last used; will retry")]
+    static partial void LogFlushFailed(ILogger logger, Exception exception);
+}
