@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace Hatbox.Hosting;
 
@@ -13,7 +14,12 @@ internal sealed class BufferedConsole : TextWriter
     static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
 
     readonly TextWriter _original = Console.Out;
-    readonly StreamWriter _writer = new(Console.OpenStandardOutput(), new UTF8Encoding(false), 64 * 1024) { AutoFlush = false };
+    // File descriptor 1 as a plain file stream, not Console.OpenStandardOutput(): the console stream
+    // locks Console.Out on first write, which deadlocks against a writer that holds that lock.
+    readonly StreamWriter _writer = new(
+        new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0),
+        new UTF8Encoding(false), 64 * 1024)
+    { AutoFlush = false };
     readonly Lock _gate = new();
     readonly Timer _timer;
 

@@ -6,9 +6,7 @@ using Hatbox.Features.Health;
 using Hatbox.Features.Workspaces;
 using Hatbox.Pipeline;
 using Microsoft.AspNetCore.DataProtection;
-using Serilog;
-using Serilog.Extensions.Logging;
-using Serilog.Formatting.Compact;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Hatbox.Hosting;
 
@@ -31,6 +29,7 @@ internal static class HatboxApp
         var server = services.AddHatboxCore(builder.Configuration);
         var dataDirectory = Path.GetFullPath(server.DataDirectory);
         services.AddSingleton<ServerIdentity>();
+        services.TryAddSingleton(provider => new AccessLog(Console.Out, provider.GetRequiredService<TimeProvider>()));
         // Cookie and antiforgery keys live with the data, so sessions survive restarts.
         services.AddDataProtection().SetApplicationName("Hatbox")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
@@ -61,6 +60,7 @@ internal static class HatboxApp
         app.UseExceptionHandler();
         app.UseStatusCodePages(StatusCodeEnvelope.WriteAsync);
         app.UseMiddleware<HttpsOnlyMiddleware>();
+        app.UseMiddleware<ApiKeyStage>();
         app.UseAuthentication();
         app.UseAuthorization();
     }
@@ -80,14 +80,12 @@ internal static class HatboxApp
     static void ConfigureLogging(ILoggingBuilder logging)
     {
         logging.ClearProviders();
-        // Serilog writes each JSON line on the calling thread into the buffered stdout of
-        // BufferedConsole: no per-line thread hand-off or system call, which the access log needs.
-        // Levels still come from the Logging:LogLevel configuration.
-        // AddProvider, not AddSerilog: the latter adds a Trace-level filter that overrides Logging:LogLevel.
-        logging.AddProvider(new SerilogLoggerProvider(new LoggerConfiguration()
-            .MinimumLevel.Verbose()
-            .WriteTo.Console(new RenderedCompactJsonFormatter())
-            .CreateLogger(), dispose: true));
+        logging.AddJsonConsole(json =>
+        {
+            json.IncludeScopes = true;
+            json.UseUtcTimestamp = true;
+            json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
         // ASP.NET's own request scope would carry Kestrel's connection id as "RequestId"; ours carries req_….
         logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
     }

@@ -4,16 +4,14 @@ using Hatbox.Common;
 namespace Hatbox.Pipeline;
 
 /// <summary>
-/// First stage: gives the request its <c>req_…</c> id (response header, error bodies, every log
-/// line through the logging scope) and writes the one access-log line when it ends.
-/// The line holds method, path, status, duration and id: never a query string, header or body,
-/// so no key or secret reaches the log.
+/// First stage: gives the request its <c>req_…</c> id (response header, error bodies, and every
+/// log line through the logging scope) and writes the <see cref="AccessLog"/> line when it ends.
 /// </summary>
-internal sealed partial class RequestContextMiddleware(RequestDelegate next, ILogger<RequestContextMiddleware> logger)
+internal sealed class RequestContextMiddleware(RequestDelegate next, AccessLog accessLog, ILogger<RequestContextMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var requestId = Ids.New("req");
+        var requestId = Ids.NewRequestId();
         context.TraceIdentifier = requestId;
         context.Response.Headers["Request-Id"] = requestId;
         var started = Stopwatch.GetTimestamp();
@@ -25,16 +23,8 @@ internal sealed partial class RequestContextMiddleware(RequestDelegate next, ILo
         }
         finally
         {
-            if (logger.IsEnabled(LogLevel.Information))
-            {
-                var elapsedMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3);
-                LogRequest(logger, context.Request.Method, context.Request.Path.Value ?? "/",
-                    context.Response.StatusCode, elapsedMs, requestId);
-            }
+            accessLog.Write(context.Request.Method, context.Request.Path.Value ?? "/", context.Response.StatusCode,
+                Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3), requestId);
         }
     }
-
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
-        Message = "{Method} {Path} {StatusCode} {DurationMs}ms {RequestId}")]
-    static partial void LogRequest(ILogger logger, string method, string path, int statusCode, double durationMs, string requestId);
 }

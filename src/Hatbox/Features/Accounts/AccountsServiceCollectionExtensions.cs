@@ -16,6 +16,9 @@ internal static class AccountsServiceCollectionExtensions
         services.AddScoped<SessionService>();
         services.AddScoped<SessionCookieEvents>();
 
+        // No default scheme: only /v1 (whose policy names this scheme) reads the session cookie;
+        // the public API and /health never pay for it.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
         services.AddAuthentication().AddCookie(SessionDefaults.Scheme, cookie =>
         {
             cookie.Cookie.Name = SessionDefaults.CookieName;

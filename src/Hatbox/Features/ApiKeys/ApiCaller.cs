@@ -24,6 +24,6 @@ internal sealed record ApiCaller(
 
     public bool CanUseApi => CreatorRole >= WorkspaceRole.Developer && CreatorApiAccess;
 
-    /// <summary>Lets handlers behind <see cref="ApiPolicies.ApiKey"/> take an <c>ApiCaller</c> parameter.</summary>
+    /// <summary>Lets handlers behind <see cref="ApiKeyStage"/> take an <c>ApiCaller</c> parameter.</summary>
     public static ValueTask<ApiCaller?> BindAsync(HttpContext context) => ValueTask.FromResult(context.Features.Get<ApiCaller>());
 }

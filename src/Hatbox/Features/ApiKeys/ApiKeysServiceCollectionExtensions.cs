@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
-
 namespace Hatbox.Features.ApiKeys;
 
 internal static class ApiKeysServiceCollectionExtensions
@@ -14,11 +12,6 @@ internal static class ApiKeysServiceCollectionExtensions
         services.AddHostedService<AccessChangeWatcher>();
         services.AddSingleton<KeyUsageRecorder>();
         services.AddHostedService(provider => provider.GetRequiredService<KeyUsageRecorder>());
-        // No default scheme: only endpoints behind ApiPolicies.ApiKey pay for key checks, not /health.
-        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
-        services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorizationBuilder().AddPolicy(ApiPolicies.ApiKey, ApiPolicies.Build());
         return services;
     }
 }

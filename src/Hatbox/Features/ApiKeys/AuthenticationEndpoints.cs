@@ -11,7 +11,7 @@ internal static class AuthenticationEndpoints
         app.MapPost("/authentication", CheckApiKey)
             .WithName("CheckApiKey")
             .WithTags("Authentication")
-            .RequireAuthorization(ApiPolicies.ApiKey);
+            .RequireApiKey();
         return app;
     }
 
