@@ -1,7 +1,9 @@
 using Hatbox.Features.Accounts;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Audit;
+using Hatbox.Features.Notifications;
 using Hatbox.Features.Organizations;
+using Hatbox.Features.Versions;
 using Hatbox.Features.Workspaces;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -20,6 +22,8 @@ internal sealed class HatboxDbContext(DbContextOptions<HatboxDbContext> options)
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AccessChange> AccessChanges => Set<AccessChange>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
+    public DbSet<AnnouncedVersion> AnnouncedVersions => Set<AnnouncedVersion>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(HatboxDbContext).Assembly);

@@ -3,6 +3,8 @@ using Hatbox.Features.Accounts;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Audit;
 using Hatbox.Features.Health;
+using Hatbox.Features.Notifications;
+using Hatbox.Features.Versions;
 using Hatbox.Features.Workspaces;
 using Hatbox.Pipeline;
 using Microsoft.AspNetCore.DataProtection;
@@ -37,6 +39,8 @@ internal static class HatboxApp
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddProblemDetails();
         services.AddSingleton<PlatformDatabaseProbe>();
+        services.AddNotifications(dataDirectory);
+        services.AddVersionAnnouncements();
         services.AddHostedService(sp => sp.GetRequiredService<PlatformDatabaseProbe>());
 
         var tls = builder.Configuration.GetSection(TlsOptions.SectionName).Get<TlsOptions>() ?? new TlsOptions();
@@ -67,14 +71,17 @@ internal static class HatboxApp
 
     static void MapEndpoints(WebApplication app)
     {
-        app.MapHealth();
-        app.MapAuthentication();
+        // The public WorqHat API: every endpoint answers in the caller's API version.
+        var api = app.MapGroup("").AddEndpointFilter<ApiVersionFilter>();
+        api.MapHealth();
+        api.MapAuthentication();
 
         var v1 = app.MapManagementApi();
         v1.MapAccounts();
         v1.MapWorkspaces();
         v1.MapApiKeys();
         v1.MapAuditEvents();
+        v1.MapVersions();
     }
 
     static void ConfigureLogging(ILoggingBuilder logging)

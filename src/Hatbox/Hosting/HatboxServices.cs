@@ -1,6 +1,9 @@
 using Hatbox.Data;
 using Hatbox.Features.Accounts;
 using Hatbox.Features.ApiKeys;
+using Hatbox.Features.Organizations;
+using Hatbox.Features.Plans;
+using Hatbox.Features.Versions;
 using Hatbox.Features.Workspaces;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,6 +33,9 @@ internal static class HatboxServices
         services.AddAccounts();
         services.AddWorkspaces();
         services.AddApiKeys();
+        services.AddScoped<OrganizationAccess>();
+        services.AddPlans();
+        services.AddVersions();
         return server;
     }
 }

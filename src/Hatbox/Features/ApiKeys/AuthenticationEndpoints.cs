@@ -1,3 +1,4 @@
+using Hatbox.Features.Versions;
 using Hatbox.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,6 +13,12 @@ internal static class AuthenticationEndpoints
             .WithName("CheckApiKey")
             .WithTags("Authentication")
             .RequireApiKey();
+        // Versions before 2025-10-28 also took GET.
+        app.MapGet("/authentication", CheckApiKey)
+            .WithName("CheckApiKeyWithGet")
+            .WithTags("Authentication")
+            .RequireApiKey()
+            .RemovedIn("2025-10-28");
         return app;
     }
 
