@@ -39,6 +39,23 @@ public sealed class VersionAnnouncementTests
     }
 
     [Fact]
+    public async Task WithoutSmtpTheNoticeIsWrittenAsAnEmlFileInTheOutboxFolder()
+    {
+        var data = await PrepareDataAsync(subscribed: "reader@example.test", unsubscribed: null);
+
+        await using (var server = await TestServer.StartAsync(sharedDataDirectory: data))
+        {
+            await WaitUntilSentAsync(server);
+        }
+
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(data, "outbox"), "*.eml"));
+        var message = await MimeKit.MimeMessage.LoadAsync(file, TestContext.Current.CancellationToken);
+        Assert.Equal("reader@example.test", message.To.Mailboxes.Single().Address);
+        Assert.Contains(Current, message.Subject, StringComparison.Ordinal);
+        Directory.Delete(data, recursive: true);
+    }
+
+    [Fact]
     public async Task TwoNodesStartingTogetherQueueTheNoticeOnce()
     {
         var data = await PrepareDataAsync(subscribed: "both@example.test", unsubscribed: null);

@@ -13,5 +13,6 @@ internal static class AdminCommand
         BootstrapCommand.Create(),
         KeysCommand.Create(),
         MembersCommand.Create(),
+        OrgsCommand.Create(),
     };
 }
