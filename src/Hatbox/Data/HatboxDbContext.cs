@@ -1,8 +1,10 @@
 using Hatbox.Features.Accounts;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Audit;
+using Hatbox.Features.Domains;
 using Hatbox.Features.Notifications;
 using Hatbox.Features.Organizations;
+using Hatbox.Features.Usage;
 using Hatbox.Features.Versions;
 using Hatbox.Features.Workspaces;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +26,8 @@ internal sealed class HatboxDbContext(DbContextOptions<HatboxDbContext> options)
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
     public DbSet<AnnouncedVersion> AnnouncedVersions => Set<AnnouncedVersion>();
+    public DbSet<AllowedDomain> AllowedDomains => Set<AllowedDomain>();
+    public DbSet<UsageDaily> UsageDaily => Set<UsageDaily>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(HatboxDbContext).Assembly);

@@ -2,8 +2,12 @@ using Hatbox.Common.Json;
 using Hatbox.Features.Accounts;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Audit;
+using Hatbox.Features.Domains;
 using Hatbox.Features.Health;
 using Hatbox.Features.Notifications;
+using Hatbox.Features.Organizations;
+using Hatbox.Features.RateLimits;
+using Hatbox.Features.Usage;
 using Hatbox.Features.Versions;
 using Hatbox.Features.Workspaces;
 using Hatbox.Pipeline;
@@ -64,7 +68,11 @@ internal static class HatboxApp
         app.UseExceptionHandler();
         app.UseStatusCodePages(StatusCodeEnvelope.WriteAsync);
         app.UseMiddleware<HttpsOnlyMiddleware>();
+        app.UseMiddleware<PreflightStage>();
         app.UseMiddleware<ApiKeyStage>();
+        app.UseMiddleware<OriginStage>();
+        app.UseMiddleware<RateLimitStage>();
+        app.UseMiddleware<UsageStage>();
         app.UseAuthentication();
         app.UseAuthorization();
     }
@@ -82,6 +90,9 @@ internal static class HatboxApp
         v1.MapApiKeys();
         v1.MapAuditEvents();
         v1.MapVersions();
+        v1.MapDomains();
+        v1.MapOrganizations();
+        v1.MapUsage();
     }
 
     static void ConfigureLogging(ILoggingBuilder logging)

@@ -1,8 +1,10 @@
 using Hatbox.Data;
 using Hatbox.Features.Accounts;
 using Hatbox.Features.ApiKeys;
+using Hatbox.Features.Domains;
 using Hatbox.Features.Organizations;
 using Hatbox.Features.Plans;
+using Hatbox.Features.Usage;
 using Hatbox.Features.Versions;
 using Hatbox.Features.Workspaces;
 using Microsoft.EntityFrameworkCore;
@@ -36,6 +38,9 @@ internal static class HatboxServices
         services.AddScoped<OrganizationAccess>();
         services.AddPlans();
         services.AddVersions();
+        services.AddDomains();
+        services.AddScoped<OrganizationService>();
+        services.AddUsage();
         return server;
     }
 }

@@ -14,5 +14,7 @@ internal static class AdminCommand
         KeysCommand.Create(),
         MembersCommand.Create(),
         OrgsCommand.Create(),
+        DomainsCommand.Create(),
+        UsageCommand.Create(),
     };
 }

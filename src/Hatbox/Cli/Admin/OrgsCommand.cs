@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hatbox.Features.Organizations;
 using Hatbox.Features.Versions;
 
 namespace Hatbox.Cli.Admin;
@@ -8,7 +9,19 @@ internal static class OrgsCommand
 {
     public static readonly Option<string> Org = new("--org") { Description = "The organization id (org_…, the ORG key).", Required = true };
 
-    public static Command Create() => new("orgs", "Organization settings: API version.") { SetVersion() };
+    public static Command Create() => new("orgs", "Organization settings: plan and API version.") { SetPlan(), SetVersion() };
+
+    static Command SetPlan()
+    {
+        var plan = new Argument<string>("PLAN") { Description = "A plan name from configuration, e.g. free or pro." };
+        var command = new Command("set-plan", "Move the organization to another plan.") { Org, plan };
+        command.SetAction((parse, ct) => CliHost.RunAsync(parse, async (services, token) =>
+        {
+            var result = await services.GetRequiredService<OrganizationService>().SetPlanAsync(parse.GetValue(Org)!, parse.GetValue(plan), token);
+            return result.Succeeded ? CliHost.Print(parse, result.Value!) : CliHost.Fail(result.Error!);
+        }, ct));
+        return command;
+    }
 
     static Command SetVersion()
     {

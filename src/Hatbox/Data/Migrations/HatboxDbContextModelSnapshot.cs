@@ -179,6 +179,23 @@ namespace Hatbox.Data.Migrations
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("Hatbox.Features.Domains.AllowedDomain", b =>
+                {
+                    b.Property<string>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Origin")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("WorkspaceId", "Origin");
+
+                    b.ToTable("allowed_domains", (string)null);
+                });
+
             modelBuilder.Entity("Hatbox.Features.Notifications.OutboxEmail", b =>
                 {
                     b.Property<string>("Id")
@@ -267,6 +284,45 @@ namespace Hatbox.Data.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("organizations", (string)null);
+                });
+
+            modelBuilder.Entity("Hatbox.Features.Usage.UsageDaily", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Day")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EndpointGroup")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BytesIn")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BytesOut")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("DurationMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganizationId", "Day", "WorkspaceId", "KeyId", "EndpointGroup", "StatusCode");
+
+                    b.ToTable("usage_daily", (string)null);
                 });
 
             modelBuilder.Entity("Hatbox.Features.Versions.AnnouncedVersion", b =>
@@ -391,6 +447,15 @@ namespace Hatbox.Data.Migrations
                 });
 
             modelBuilder.Entity("Hatbox.Features.ApiKeys.ApiKey", b =>
+                {
+                    b.HasOne("Hatbox.Features.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Hatbox.Features.Domains.AllowedDomain", b =>
                 {
                     b.HasOne("Hatbox.Features.Workspaces.Workspace", null)
                         .WithMany()

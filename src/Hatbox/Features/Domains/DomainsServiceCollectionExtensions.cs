@@ -1,0 +1,11 @@
+namespace Hatbox.Features.Domains;
+
+internal static class DomainsServiceCollectionExtensions
+{
+    public static IServiceCollection AddDomains(this IServiceCollection services)
+    {
+        services.AddScoped<DomainService>();
+        services.AddSingleton<DomainCache>();
+        return services;
+    }
+}

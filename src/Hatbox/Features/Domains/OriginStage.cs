@@ -1,0 +1,32 @@
+using Hatbox.Common.Errors;
+using Hatbox.Features.ApiKeys;
+
+namespace Hatbox.Features.Domains;
+
+/// <summary>
+/// The allowed-domains stage (seed S11): a request with an <c>Origin</c> header is a browser call and
+/// must come from one of the key's workspace's allowed domains; with none listed, browser calls fail.
+/// A request without <c>Origin</c> is a server call and passes, whatever <c>sec-fetch-*</c> headers say.
+/// This is not a security boundary for a leaked key (a server can send any Origin); it keeps
+/// other sites' pages from using a key embedded in yours.
+/// </summary>
+internal sealed class OriginStage(RequestDelegate next, DomainCache domains)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var header = context.Request.Headers.Origin;
+        if (header.Count == 0 || context.Features.Get<ApiCaller>() is not { } caller)
+        {
+            await next(context);
+            return;
+        }
+        if (header.Count > 1 || !OriginPattern.TryParseOrigin(header.ToString(), out var origin)
+            || !(await domains.ForWorkspaceAsync(caller.WorkspaceId, context.RequestAborted)).Any(p => p.Matches(origin)))
+        {
+            await ApiErrorWriter.WriteAsync(context, DomainErrors.OriginNotAllowed);
+            return;
+        }
+        CorsHeaders.Allow(context.Response, header.ToString());
+        await next(context);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+using Hatbox.Common.Errors;
+using Hatbox.Features.ApiKeys;
+using Hatbox.Features.Plans;
+
+namespace Hatbox.Features.RateLimits;
+
+/// <summary>
+/// The rate-limit stage: each key and each organization may make its plan's requests per minute
+/// (token buckets). A refusal is <c>429 rate_limited</c> with <c>Retry-After</c>; the SDK retries it.
+/// </summary>
+internal sealed class RateLimitStage(RequestDelegate next, IRateLimitStore store, PlanCatalog plans)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Features.Get<ApiCaller>() is not { } caller)
+        {
+            await next(context);
+            return;
+        }
+        var perMinute = plans.Get(caller.Plan).RequestsPerMinute;
+        var byKey = await store.TakeAsync("key:" + caller.KeyId, perMinute, context.RequestAborted);
+        var decision = byKey;
+        if (byKey.Allowed)
+        {
+            var byOrganization = await store.TakeAsync("org:" + caller.OrganizationId, perMinute, context.RequestAborted);
+            if (!byOrganization.Allowed || byOrganization.Remaining < byKey.Remaining)
+            {
+                decision = byOrganization;
+            }
+        }
+        RateLimitHeaders.Write(context.Response, decision);
+        if (!decision.Allowed)
+        {
+            context.Response.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            await ApiErrorWriter.WriteAsync(context, new ApiError(StatusCodes.Status429TooManyRequests, ErrorTypes.RateLimit, "rate_limited",
+                $"This plan allows {perMinute} requests per minute per key and per organization. Retry after {decision.RetryAfterSeconds} s."));
+            return;
+        }
+        await next(context);
+    }
+}
