@@ -9,10 +9,12 @@ import { fileURLToPath } from 'node:url';
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dll = process.env.HATBOX_DLL ?? join(repo, 'artifacts/bin/Hatbox/release/Hatbox.dll');
 
-export async function startServer() {
+/** `env` adds configuration (e.g. HATBOX__Plans__burst__RequestsPerMinute) for the server and its CLI. */
+export async function startServer(env = {}) {
   const data = mkdtempSync(join(tmpdir(), 'hatbox-sdk-'));
   const child = spawn('dotnet', [dll, 'serve', '--data', data, '--https-port', '0', '--http-port', '0', '--listen', '127.0.0.1'], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let output = '';
   const baseURL = await new Promise((resolveUrl, reject) => {
@@ -34,7 +36,7 @@ export async function startServer() {
     certificate: join(data, 'tls', 'cert.pem'),
     /** Runs hatbox CLI commands on the same data folder, as an operator would. */
     admin(...args) {
-      const result = spawnSync('dotnet', [dll, ...args, '--data', data], { encoding: 'utf8' });
+      const result = spawnSync('dotnet', [dll, ...args, '--data', data], { encoding: 'utf8', env: { ...process.env, ...env } });
       if (result.status !== 0) throw new Error(`hatbox ${args.join(' ')} failed: ${result.stderr}${result.stdout}`);
       return result.stdout;
     },

@@ -70,9 +70,10 @@ internal static class HatboxApp
         app.UseMiddleware<HttpsOnlyMiddleware>();
         app.UseMiddleware<PreflightStage>();
         app.UseMiddleware<ApiKeyStage>();
+        app.UseMiddleware<MeteringStage>();
         app.UseMiddleware<OriginStage>();
         app.UseMiddleware<RateLimitStage>();
-        app.UseMiddleware<UsageStage>();
+        app.UseMiddleware<QuotaStage>();
         app.UseAuthentication();
         app.UseAuthorization();
     }

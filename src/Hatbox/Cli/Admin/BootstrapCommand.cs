@@ -1,8 +1,10 @@
 using System.CommandLine;
 using Hatbox.Common;
+using Hatbox.Common.Errors;
 using Hatbox.Data;
 using Hatbox.Features.Accounts;
 using Hatbox.Features.ApiKeys;
+using Hatbox.Features.Plans;
 using Hatbox.Features.Workspaces;
 
 namespace Hatbox.Cli.Admin;
@@ -25,6 +27,10 @@ internal static class BootstrapCommand
         var command = new Command("bootstrap", "Create a user, organization, workspace and API key.") { email, password, org, workspace, plan };
         command.SetAction((parse, ct) => CliHost.RunAsync(parse, async (services, token) =>
         {
+            if (!services.GetRequiredService<PlanCatalog>().Exists(parse.GetValue(plan)!))
+            {
+                return CliHost.Fail(ApiError.BadRequest(ErrorCodes.ParameterInvalid, "Unknown plan; plans come from the Plans configuration section.", "plan"));
+            }
             // All or nothing: a taken slug must not leave a user behind.
             await using var transaction = await services.GetRequiredService<HatboxDbContext>().Database.BeginTransactionAsync(token);
             var user = await services.GetRequiredService<AccountService>()

@@ -1,0 +1,37 @@
+using System.Globalization;
+using Hatbox.Common.Errors;
+using Hatbox.Features.ApiKeys;
+using Hatbox.Features.Plans;
+
+namespace Hatbox.Features.Usage;
+
+/// <summary>
+/// The monthly-quota stage. On a plan that stops at its quota, the request past it is
+/// <c>429 quota_exceeded</c> with <c>x-should-retry: false</c> (so SDKs do not retry in vain) and the
+/// reset time; paid plans go on and the excess is billed as overage.
+/// </summary>
+internal sealed class QuotaStage(RequestDelegate next, MonthlyQuota quota, PlanCatalog plans, TimeProvider time)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Features.Get<ApiCaller>() is not { } caller)
+        {
+            await next(context);
+            return;
+        }
+        var now = time.GetUtcNow();
+        var plan = plans.Get(caller.Plan);
+        var (admitted, _) = await quota.TryAdmitAsync(caller.OrganizationId, BillingMonth.Of(now),
+            plan.StopsAtQuota ? plan.RequestsPerMonth : null, context.RequestAborted);
+        if (admitted)
+        {
+            await next(context);
+            return;
+        }
+        var reset = BillingMonth.NextReset(now).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        context.Response.Headers["x-should-retry"] = "false";
+        context.Response.Headers["X-Quota-Reset"] = reset;
+        await ApiErrorWriter.WriteAsync(context, new ApiError(StatusCodes.Status429TooManyRequests, ErrorTypes.RateLimit, "quota_exceeded",
+            $"This organization has used the {plan.RequestsPerMonth} requests its plan includes this month. The quota resets at {reset}."));
+    }
+}
