@@ -18,7 +18,11 @@ internal static class PlansServiceCollectionExtensions
                     };
                 }
             })
-            .BindConfiguration(PlanCatalog.SectionName);
+            .BindConfiguration(PlanCatalog.SectionName)
+            .Validate(plans => plans.Count > 0 && plans.Values.All(p =>
+                p.RequestsPerMinute > 0 && p.RequestsPerMonth > 0 && p.StorageBytes > 0 && p.OveragePricePer1000 is null or >= 0),
+                "Every plan needs positive RequestsPerMinute, RequestsPerMonth and StorageBytes, and no negative price.")
+            .ValidateOnStart();
         services.AddSingleton<PlanCatalog>();
         services.AddScoped<StorageQuota>();
         return services;
