@@ -2,6 +2,7 @@ using Hatbox.Features.Accounts;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Audit;
 using Hatbox.Features.Domains;
+using Hatbox.Features.Idempotency;
 using Hatbox.Features.Notifications;
 using Hatbox.Features.Organizations;
 using Hatbox.Features.Usage;
@@ -28,6 +29,7 @@ internal sealed class HatboxDbContext(DbContextOptions<HatboxDbContext> options)
     public DbSet<AnnouncedVersion> AnnouncedVersions => Set<AnnouncedVersion>();
     public DbSet<AllowedDomain> AllowedDomains => Set<AllowedDomain>();
     public DbSet<UsageDaily> UsageDaily => Set<UsageDaily>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(HatboxDbContext).Assembly);

@@ -4,6 +4,7 @@ using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Audit;
 using Hatbox.Features.Domains;
 using Hatbox.Features.Health;
+using Hatbox.Features.Idempotency;
 using Hatbox.Features.Notifications;
 using Hatbox.Features.Organizations;
 using Hatbox.Features.RateLimits;
@@ -45,6 +46,7 @@ internal static class HatboxApp
         services.AddSingleton<PlatformDatabaseProbe>();
         services.AddNotifications(dataDirectory);
         services.AddVersionAnnouncements();
+        services.AddHostedService<IdempotencySweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<PlatformDatabaseProbe>());
 
         var tls = builder.Configuration.GetSection(TlsOptions.SectionName).Get<TlsOptions>() ?? new TlsOptions();
@@ -74,6 +76,7 @@ internal static class HatboxApp
         app.UseMiddleware<OriginStage>();
         app.UseMiddleware<RateLimitStage>();
         app.UseMiddleware<QuotaStage>();
+        app.UseMiddleware<IdempotencyStage>();
         app.UseAuthentication();
         app.UseAuthorization();
     }
