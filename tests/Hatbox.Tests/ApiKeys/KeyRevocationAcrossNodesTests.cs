@@ -20,7 +20,7 @@ public sealed class KeyRevocationAcrossNodesTests
         var tenant = await TestTenant.CreateAsync(nodeA);
         for (var i = 0; i < 3; i++)
         {
-            using var warm = await PostAsync(clientA, tenant.ApiKey);
+            using var warm = await tenant.AuthenticateAsync(clientA);
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
         }
 
@@ -29,7 +29,7 @@ public sealed class KeyRevocationAcrossNodesTests
         HttpStatusCode status;
         do
         {
-            using var response = await PostAsync(clientA, tenant.ApiKey);
+            using var response = await tenant.AuthenticateAsync(clientA);
             status = response.StatusCode;
             if (status == HttpStatusCode.Unauthorized)
             {
@@ -43,12 +43,5 @@ public sealed class KeyRevocationAcrossNodesTests
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         // The promise is one second (a 250 ms poll and a 1 s trust window); the slack is for a loaded CI machine.
         Assert.True(revokedAt.Elapsed < TimeSpan.FromSeconds(1.5), $"took {revokedAt.Elapsed}");
-    }
-
-    static Task<HttpResponseMessage> PostAsync(HttpClient client, string key)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/authentication");
-        request.Headers.Authorization = new("Bearer", key);
-        return client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 }

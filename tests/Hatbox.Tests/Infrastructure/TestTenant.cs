@@ -33,6 +33,14 @@ public sealed record TestTenant(string UserId, string OrganizationId, string Wor
         return (key.Value!.ApiKey, key.Value.KeyId);
     }
 
+    /// <summary><c>POST /authentication</c> with <paramref name="key"/> (this tenant's own key by default).</summary>
+    public Task<HttpResponseMessage> AuthenticateAsync(HttpClient client, string? key = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/authentication");
+        request.Headers.Authorization = new("Bearer", key ?? ApiKey);
+        return client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
     public async Task RevokeAsync(TestServer server, string keyId)
     {
         await using var scope = server.Services.CreateAsyncScope();

@@ -8,13 +8,6 @@ namespace Hatbox.Tests.Usage;
 
 public sealed class MonthlyQuotaTests
 {
-    static Task<HttpResponseMessage> CallAsync(HttpClient client, string key)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/authentication");
-        request.Headers.Authorization = new("Bearer", key);
-        return client.SendAsync(request, TestContext.Current.CancellationToken);
-    }
-
     [Fact]
     public async Task OnTheFreePlanTheCallPastTheQuotaIsRefusedWithoutRetry()
     {
@@ -23,11 +16,11 @@ public sealed class MonthlyQuotaTests
         var tenant = await TestTenant.CreateAsync(server);
         for (var i = 0; i < 5; i++)
         {
-            using var ok = await CallAsync(client, tenant.ApiKey);
+            using var ok = await tenant.AuthenticateAsync(client);
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         }
 
-        using var refused = await CallAsync(client, tenant.ApiKey);
+        using var refused = await tenant.AuthenticateAsync(client);
 
         await ErrorAssert.IsErrorAsync(refused, HttpStatusCode.TooManyRequests, "quota_exceeded", "rate_limit_error");
         Assert.Equal("false", refused.Headers.GetValues("x-should-retry").Single());
@@ -52,7 +45,7 @@ public sealed class MonthlyQuotaTests
 
         for (var i = 0; i < 7; i++)
         {
-            using var response = await CallAsync(client, tenant.ApiKey);
+            using var response = await tenant.AuthenticateAsync(client);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
@@ -76,9 +69,9 @@ public sealed class MonthlyQuotaTests
         var tenant = await TestTenant.CreateAsync(server);
         for (var i = 0; i < 3; i++)
         {
-            (await CallAsync(client, tenant.ApiKey)).Dispose();
+            (await tenant.AuthenticateAsync(client)).Dispose();
         }
-        using (var spent = await CallAsync(client, tenant.ApiKey))
+        using (var spent = await tenant.AuthenticateAsync(client))
         {
             await ErrorAssert.IsErrorAsync(spent, HttpStatusCode.TooManyRequests, "quota_exceeded");
         }
@@ -86,10 +79,10 @@ public sealed class MonthlyQuotaTests
         clock.Advance(TimeSpan.FromSeconds(3));
         for (var i = 0; i < 3; i++)
         {
-            using var fresh = await CallAsync(client, tenant.ApiKey);
+            using var fresh = await tenant.AuthenticateAsync(client);
             Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
         }
-        using var spentAgain = await CallAsync(client, tenant.ApiKey);
+        using var spentAgain = await tenant.AuthenticateAsync(client);
 
         await ErrorAssert.IsErrorAsync(spentAgain, HttpStatusCode.TooManyRequests, "quota_exceeded");
         await using var scope = server.Services.CreateAsyncScope();

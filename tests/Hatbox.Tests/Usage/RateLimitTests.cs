@@ -5,13 +5,6 @@ namespace Hatbox.Tests.Usage;
 
 public sealed class RateLimitTests
 {
-    static Task<HttpResponseMessage> CallAsync(HttpClient client, string key)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/authentication");
-        request.Headers.Authorization = new("Bearer", key);
-        return client.SendAsync(request, TestContext.Current.CancellationToken);
-    }
-
     [Fact]
     public async Task FiringTwiceTheLimitAtOnceLetsExactlyTheLimitThrough()
     {
@@ -19,7 +12,7 @@ public sealed class RateLimitTests
         using var client = server.CreateClient();
         var tenant = await TestTenant.CreateAsync(server);
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => CallAsync(client, tenant.ApiKey)));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => tenant.AuthenticateAsync(client)));
 
         Assert.Equal(25, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         var refused = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
@@ -46,7 +39,7 @@ public sealed class RateLimitTests
         var tenant = await TestTenant.CreateAsync(server);
         var (second, _) = await tenant.CreateKeyAsync(server);
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => CallAsync(client, i % 2 == 0 ? tenant.ApiKey : second)));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => tenant.AuthenticateAsync(client, i % 2 == 0 ? null : second)));
 
         Assert.Equal(10, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         Assert.Equal(10, responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
@@ -61,10 +54,10 @@ public sealed class RateLimitTests
         var quiet = await TestTenant.CreateAsync(server);
         for (var i = 0; i < 4; i++)
         {
-            (await CallAsync(client, busy.ApiKey)).Dispose();
+            (await busy.AuthenticateAsync(client)).Dispose();
         }
 
-        using var response = await CallAsync(client, quiet.ApiKey);
+        using var response = await quiet.AuthenticateAsync(client);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("2", response.Headers.GetValues("RateLimit-Remaining").Single());

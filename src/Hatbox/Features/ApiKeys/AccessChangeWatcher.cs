@@ -1,3 +1,4 @@
+using Hatbox.Common;
 using System.Data.Common;
 using Hatbox.Data;
 using Microsoft.EntityFrameworkCore;
@@ -10,32 +11,23 @@ namespace Hatbox.Features.ApiKeys;
 /// simply stops being trusted after <see cref="ApiKeyCache.TrustWindow"/>.
 /// </summary>
 internal sealed partial class AccessChangeWatcher(
-    IServiceScopeFactory scopes, ApiKeyCache cache, TimeProvider time, ILogger<AccessChangeWatcher> logger) : BackgroundService
+    IServiceScopeFactory scopes, ApiKeyCache cache, TimeProvider time, ILogger<AccessChangeWatcher> logger) : PeriodicWorker(time)
 {
-    static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
     long _lastSeen = -1;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval { get; } = TimeSpan.FromMilliseconds(250);
+
+    protected override bool RunAtStart => true;
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         try
         {
-            using var timer = new PeriodicTimer(Interval, time);
-            do
-            {
-                try
-                {
-                    await CheckAsync(stoppingToken);
-                }
-                catch (DbException exception)
-                {
-                    LogCheckFailed(logger, exception);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
+            await CheckAsync(cancellationToken);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (DbException exception)
         {
-            // Shutting down.
+            LogCheckFailed(logger, exception);
         }
     }
 

@@ -1,3 +1,4 @@
+using Hatbox.Common;
 using System.Collections.Concurrent;
 using System.Data.Common;
 using Hatbox.Data;
@@ -10,28 +11,15 @@ namespace Hatbox.Features.ApiKeys;
 /// memory; every five seconds (and at shutdown) the newest times are written in one pass.
 /// </summary>
 internal sealed partial class KeyUsageRecorder(IServiceScopeFactory scopes, TimeProvider time, ILogger<KeyUsageRecorder> logger)
-    : BackgroundService
+    : PeriodicWorker(time)
 {
-    static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
     readonly ConcurrentDictionary<string, DateTimeOffset> _pending = new();
 
-    public void Touch(string keyId) => _pending[keyId] = time.GetUtcNow();
+    public void Touch(string keyId) => _pending[keyId] = Time.GetUtcNow();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            using var timer = new PeriodicTimer(Interval, time);
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await FlushAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down; StopAsync writes what is left.
-        }
-    }
+    protected override TimeSpan Interval { get; } = TimeSpan.FromSeconds(5);
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => FlushAsync(cancellationToken);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Hatbox.Common;
 using Hatbox.Data;
 using Microsoft.Data.Sqlite;
 
@@ -9,33 +10,26 @@ namespace Hatbox.Features.Health;
 /// the unlinked file).
 /// </summary>
 internal sealed partial class PlatformDatabaseProbe(PlatformDatabase database, TimeProvider time, ILogger<PlatformDatabaseProbe> logger)
-    : BackgroundService
+    : PeriodicWorker(time)
 {
-    static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     volatile bool _healthy = true;
 
     public bool IsHealthy => _healthy;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval { get; } = TimeSpan.FromSeconds(1);
+
+    protected override bool RunAtStart => true;
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => ProbeAsync(cancellationToken);
+
+    async Task ProbeAsync(CancellationToken cancellationToken)
     {
-        try
+        var healthy = await CheckAsync(cancellationToken);
+        if (healthy != _healthy)
         {
-            using var timer = new PeriodicTimer(Interval, time);
-            do
-            {
-                var healthy = await CheckAsync(stoppingToken);
-                if (healthy != _healthy)
-                {
-                    LogStateChanged(logger, healthy ? "ok" : "down");
-                }
-                _healthy = healthy;
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
+            LogStateChanged(logger, healthy ? "ok" : "down");
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
+        _healthy = healthy;
     }
 
     async Task<bool> CheckAsync(CancellationToken cancellationToken)

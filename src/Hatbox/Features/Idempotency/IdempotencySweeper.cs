@@ -1,3 +1,4 @@
+using Hatbox.Common;
 using System.Data.Common;
 using Hatbox.Data;
 using Microsoft.EntityFrameworkCore;
@@ -5,31 +6,22 @@ using Microsoft.EntityFrameworkCore;
 namespace Hatbox.Features.Idempotency;
 
 /// <summary>Deletes idempotency records past their 24 hours, once an hour.</summary>
-internal sealed partial class IdempotencySweeper(IServiceScopeFactory scopes, TimeProvider time, ILogger<IdempotencySweeper> logger) : BackgroundService
+internal sealed partial class IdempotencySweeper(IServiceScopeFactory scopes, TimeProvider time, ILogger<IdempotencySweeper> logger) : PeriodicWorker(time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval { get; } = TimeSpan.FromHours(1);
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HatboxDbContext>();
+        var now = Time.GetUtcNow();
         try
         {
-            using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<HatboxDbContext>();
-                var now = time.GetUtcNow();
-                try
-                {
-                    await db.IdempotencyRecords.Where(r => r.ExpiresAt < now).ExecuteDeleteAsync(stoppingToken);
-                }
-                catch (DbException exception)
-                {
-                    LogSweepFailed(logger, exception);
-                }
-            }
+            await db.IdempotencyRecords.Where(r => r.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (DbException exception)
         {
-            // Shutting down.
+            LogSweepFailed(logger, exception);
         }
     }
 

@@ -14,9 +14,8 @@ namespace Hatbox.Features.Notifications;
 /// </summary>
 internal sealed partial class OutboxSender(
     IServiceScopeFactory scopes, IEmailTransport transport, IOptions<EmailOptions> options, TimeProvider time,
-    ILogger<OutboxSender> logger) : BackgroundService
+    ILogger<OutboxSender> logger) : PeriodicWorker(time)
 {
-    static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(2);
     static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(1);
     const int BatchSize = 20;
@@ -24,22 +23,16 @@ internal sealed partial class OutboxSender(
 
     readonly string _node = Ids.New("node");
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval { get; } = TimeSpan.FromSeconds(1);
+
+    protected override bool RunAtStart => true;
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => SendDueAsync(cancellationToken);
+
+    async Task SendDueAsync(CancellationToken cancellationToken)
     {
-        try
+        while (await SendBatchAsync(cancellationToken) == BatchSize)
         {
-            using var timer = new PeriodicTimer(PollInterval, time);
-            do
-            {
-                while (await SendBatchAsync(stoppingToken) == BatchSize)
-                {
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down; unsent e-mails stay queued for the next start or another node.
         }
     }
 
@@ -48,7 +41,7 @@ internal sealed partial class OutboxSender(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HatboxDbContext>();
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var due = await db.OutboxEmails
             .Where(e => e.SentAt == null && e.Attempts < MaxAttempts && e.NextAttemptAt <= now && (e.ClaimedUntil == null || e.ClaimedUntil < now))
             .OrderBy(e => e.NextAttemptAt).Select(e => e.Id).Take(BatchSize).ToListAsync(cancellationToken);
@@ -77,7 +70,7 @@ internal sealed partial class OutboxSender(
         try
         {
             await transport.SendAsync(ToMessage(email), cancellationToken);
-            email.SentAt = time.GetUtcNow();
+            email.SentAt = Time.GetUtcNow();
             email.LastError = null;
             LogSent(logger, email.Id, email.Subject);
         }
@@ -86,7 +79,7 @@ internal sealed partial class OutboxSender(
             // Any transport failure (socket, TLS, SMTP refusal, disk) is retried later.
             email.Attempts++;
             var backoff = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, 10 * Math.Pow(2, email.Attempts - 1)));
-            email.NextAttemptAt = time.GetUtcNow() + backoff;
+            email.NextAttemptAt = Time.GetUtcNow() + backoff;
             email.LastError = exception.GetType().Name + ": " + exception.Message[..Math.Min(exception.Message.Length, 900)];
             LogSendFailed(logger, email.Id, email.Attempts, backoff.TotalSeconds, exception.GetType().Name);
         }

@@ -1,3 +1,4 @@
+using Hatbox.Common;
 using System.Collections.Concurrent;
 using System.Data.Common;
 using Hatbox.Data;
@@ -12,26 +13,13 @@ namespace Hatbox.Features.Usage;
 /// counting never loses an acknowledged request short of the process being killed.
 /// </summary>
 internal sealed partial class UsageRecorder(IServiceScopeFactory scopes, QuotaNotices notices, TimeProvider time, ILogger<UsageRecorder> logger)
-    : BackgroundService
+    : PeriodicWorker(time)
 {
-    static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
     readonly ConcurrentDictionary<UsageKey, UsageTotals> _pending = new();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            using var timer = new PeriodicTimer(Interval, time);
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await FlushAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // StopAsync writes the rest.
-        }
-    }
+    protected override TimeSpan Interval { get; } = TimeSpan.FromSeconds(2);
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => FlushAsync(cancellationToken);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -90,7 +78,7 @@ internal sealed partial class UsageRecorder(IServiceScopeFactory scopes, QuotaNo
         Interlocked.Add(ref totals.DurationMicroseconds, durationMicroseconds);
     }
 
-    string Yesterday() => time.GetUtcNow().AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    string Yesterday() => Time.GetUtcNow().AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     async Task WriteAsync(List<(UsageKey Key, long Requests, long BytesIn, long BytesOut, long DurationMicroseconds)> batch,
         CancellationToken cancellationToken)
