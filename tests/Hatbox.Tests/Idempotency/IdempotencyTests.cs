@@ -18,11 +18,13 @@ public sealed class IdempotencyTests : IAsyncLifetime
     TestTenant _tenant = null!;
     int _runs;
     readonly SemaphoreSlim _hold = new(1, 1);
+    readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public async ValueTask InitializeAsync()
     {
         _server = await TestServer.StartAsync(configureApp: app => app.MapPost("/test/count", async (Body<JsonObject> body) =>
         {
+            _entered.TrySetResult();
             await _hold.WaitAsync();
             _hold.Release();
             return TypedResults.Ok(new { run = Interlocked.Increment(ref _runs), echo = body.Value["name"]?.GetValue<string>() });
@@ -76,7 +78,8 @@ public sealed class IdempotencyTests : IAsyncLifetime
     {
         await _hold.WaitAsync(TestContext.Current.CancellationToken);
         var first = PostAsync("order-3", """{"name":"Ada"}""");
-        await Task.Delay(300, TestContext.Current.CancellationToken);
+        // The first request is inside its handler, so its key is claimed and not finished.
+        await _entered.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         using var second = await PostAsync("order-3", """{"name":"Ada"}""");
         _hold.Release();
