@@ -86,7 +86,7 @@ wait_ready hatbox "$HATBOX_PORT" "$WORK/hatbox.log"
 # The baseline serves Hatbox's own self-signed certificate, so the TLS work is the same.
 BASELINE_PORT=$(free_port)
 dotnet artifacts/bin/Baseline/release/Baseline.dll --port "$BASELINE_PORT" \
-  --cert "$CERT" --key "$KEY" >"$WORK/baseline.log" 2>&1 &
+  --cert "$CERT" --key "$KEY" --db "$WORK/baseline-items.db" >"$WORK/baseline.log" 2>&1 &
 BASELINE_PID=$!
 PIDS+=("$BASELINE_PID")
 wait_ready baseline "$BASELINE_PORT" "$WORK/baseline.log"
@@ -151,3 +151,34 @@ echo "wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s runs, $ROUNDS rounds; $(nproc)
 echo "hatbox logging: ${HATBOX__Logging__LogLevel__Default:-default (access log on)}, stdout to a file"
 measure health /health "" 90
 measure authentication /authentication "$WORK/authentication.lua" 85   # the full pipeline of DESIGN.md §5
+
+# The /db API (issue 6). The table and rows are made through Hatbox's API as a tenant would; the
+# baseline makes the same ones directly in its own file (bench/Baseline/DbBaseline.cs).
+db_api() {
+  curl -fsS --cacert "$CERT" -H "Authorization: Bearer $API_KEY" -H 'Content-Type: application/json' \
+    "https://127.0.0.1:$HATBOX_PORT$1" -d "$2" >/dev/null
+}
+db_api /db/query '{"query":"CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, price REAL NOT NULL)"}'
+db_api /db/query '{"query":"INSERT INTO items (id, name, price) WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000) SELECT x, '"'item '"' || x, x * 1.5 FROM n"}'
+db_api /db/query '{"query":"CREATE TABLE events (id INTEGER PRIMARY KEY, name TEXT NOT NULL)"}'
+cat >"$WORK/db_point_read.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer $API_KEY"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"query":"SELECT * FROM items WHERE id = \$1","params":[42]}'
+LUA
+measure db_point_read /db/query "$WORK/db_point_read.lua" 50   # DESIGN.md §9
+
+# Durable single-row inserts: each answer waits for its WAL fsync (synchronous=FULL), so the disk
+# sets the pace. The baseline inserts the same row into its own file, one writer at a time too.
+cat >"$WORK/db_insert.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer $API_KEY"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"table":"events","data":{"name":"bench"}}'
+LUA
+run_wrk "$BASELINE_PID" "$BASELINE_PORT" /db/insert "$WARMUP" "$WORK/db_insert.lua" >/dev/null
+run_wrk "$HATBOX_PID" "$HATBOX_PORT" /db/insert "$WARMUP" "$WORK/db_insert.lua" >/dev/null
+read -r insert_base _ < <(run_wrk "$BASELINE_PID" "$BASELINE_PORT" /db/insert "$DURATION" "$WORK/db_insert.lua")
+read -r insert_hatbox _ < <(run_wrk "$HATBOX_PID" "$HATBOX_PORT" /db/insert "$DURATION" "$WORK/db_insert.lua")
+echo "db_insert: hatbox $insert_hatbox durable inserts/s (POST /db/insert); bare SQLite endpoint $insert_base inserts/s"

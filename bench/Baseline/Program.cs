@@ -7,7 +7,7 @@
 // per benchmark scenario in Endpoints below (e.g. a bare SQLite point read for /db/query, POST
 // /authentication), and its contract in BaselineContracts.cs.
 //
-//   Baseline --port 5443 --cert cert.pem --key key.pem
+//   Baseline --port 5443 --cert cert.pem --key key.pem [--db items.db]
 
 using System.Diagnostics;
 using System.Net;
@@ -33,6 +33,11 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 
 var app = builder.Build();
 Endpoints.Map(app, Stopwatch.GetTimestamp());
+// --db FILE adds the /db endpoints on a SQLite file prepared at start (bench/run.sh, db_point_read).
+if (Array.IndexOf(args, "--db") >= 0)
+{
+    DbBaseline.Map(app, Arg(args, "--db"));
+}
 Console.WriteLine($"Baseline listening on https://127.0.0.1:{port}");
 app.Run();
 

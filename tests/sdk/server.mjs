@@ -9,9 +9,12 @@ import { fileURLToPath } from 'node:url';
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dll = process.env.HATBOX_DLL ?? join(repo, 'artifacts/bin/Hatbox/release/Hatbox.dll');
 
-/** `env` adds configuration (e.g. HATBOX__Plans__burst__RequestsPerMinute) for the server and its CLI. */
-export async function startServer(env = {}) {
-  const data = mkdtempSync(join(tmpdir(), 'hatbox-sdk-'));
+/**
+ * `env` adds configuration (e.g. HATBOX__Plans__burst__RequestsPerMinute) for the server and its CLI.
+ * `data` restarts on an existing data folder (e.g. after `kill()`).
+ */
+export async function startServer(env = {}, { data: existing } = {}) {
+  const data = existing ?? mkdtempSync(join(tmpdir(), 'hatbox-sdk-'));
   const child = spawn('dotnet', [dll, 'serve', '--data', data, '--https-port', '0', '--http-port', '0', '--listen', '127.0.0.1'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
@@ -39,6 +42,11 @@ export async function startServer(env = {}) {
       const result = spawnSync('dotnet', [dll, ...args, '--data', data], { encoding: 'utf8', env: { ...process.env, ...env } });
       if (result.status !== 0) throw new Error(`hatbox ${args.join(' ')} failed: ${result.stderr}${result.stdout}`);
       return result.stdout;
+    },
+    /** kill -9: no shutdown code runs and the data folder stays, as after a crash. */
+    async kill() {
+      child.kill('SIGKILL');
+      await new Promise((done) => (child.exitCode !== null || child.signalCode !== null ? done() : child.on('exit', done)));
     },
     async stop() {
       child.kill('SIGTERM');

@@ -5,6 +5,7 @@ using Hatbox.Features.Domains;
 using Hatbox.Features.Idempotency;
 using Hatbox.Features.Notifications;
 using Hatbox.Features.Organizations;
+using Hatbox.Features.Storage;
 using Hatbox.Features.Usage;
 using Hatbox.Features.Versions;
 using Hatbox.Features.Workspaces;
@@ -27,6 +28,7 @@ internal sealed class HatboxDbContext(DbContextOptions<HatboxDbContext> options)
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
     public DbSet<AnnouncedVersion> AnnouncedVersions => Set<AnnouncedVersion>();
+    public DbSet<StoredFile> StoredFiles => Set<StoredFile>();
     public DbSet<AllowedDomain> AllowedDomains => Set<AllowedDomain>();
     public DbSet<UsageDaily> UsageDaily => Set<UsageDaily>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();

@@ -2,12 +2,14 @@ using Hatbox.Common.Json;
 using Hatbox.Features.Accounts;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Audit;
+using Hatbox.Features.Db;
 using Hatbox.Features.Domains;
 using Hatbox.Features.Health;
 using Hatbox.Features.Idempotency;
 using Hatbox.Features.Notifications;
 using Hatbox.Features.Organizations;
 using Hatbox.Features.RateLimits;
+using Hatbox.Features.Storage;
 using Hatbox.Features.Usage;
 using Hatbox.Features.Versions;
 using Hatbox.Features.Workspaces;
@@ -87,6 +89,10 @@ internal static class HatboxApp
         var api = app.MapGroup("").AddEndpointFilter<ApiVersionFilter>();
         api.MapHealth();
         api.MapAuthentication();
+        api.MapStorage();
+        api.MapDb();
+        // Signed download links carry their own proof instead of a key, and answer in no API version.
+        app.MapStorageDownloads();
 
         var v1 = app.MapManagementApi();
         v1.MapAccounts();

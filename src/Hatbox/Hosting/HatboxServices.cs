@@ -1,9 +1,11 @@
 using Hatbox.Data;
 using Hatbox.Features.Accounts;
 using Hatbox.Features.ApiKeys;
+using Hatbox.Features.Db;
 using Hatbox.Features.Domains;
 using Hatbox.Features.Organizations;
 using Hatbox.Features.Plans;
+using Hatbox.Features.Storage;
 using Hatbox.Features.Usage;
 using Hatbox.Features.Versions;
 using Hatbox.Features.Workspaces;
@@ -37,6 +39,8 @@ internal static class HatboxServices
         services.AddApiKeys();
         services.AddScoped<OrganizationAccess>();
         services.AddPlans();
+        services.AddStorage(dataDirectory);
+        services.AddDb(dataDirectory);
         services.AddVersions();
         services.AddDomains();
         services.AddScoped<OrganizationService>();

@@ -20,6 +20,12 @@ internal sealed class ServerOptions
     /// <summary>Largest request body for ordinary endpoints; uploads set their own limit.</summary>
     [Range(1024, 1L << 30)] public long MaxRequestBodyBytes { get; set; } = 1 << 20;
 
+    /// <summary>
+    /// How clients reach this server, for links it hands out (signed download URLs), e.g.
+    /// <c>https://files.example.com</c>. Unset: the HTTPS listener's own address.
+    /// </summary>
+    [Url] public string? PublicBaseUrl { get; set; }
+
     /// <summary>Proxies (IP addresses or CIDR ranges) whose <c>X-Forwarded-Proto</c> and <c>-For</c> are believed.</summary>
     public string[] TrustedProxies { get; set; } = [];
 }

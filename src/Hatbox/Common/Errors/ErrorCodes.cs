@@ -41,4 +41,22 @@ internal static class ErrorCodes
     public const string InvalidCredentials = "invalid_credentials";
     public const string EmailTaken = "email_taken";
     public const string SlugTaken = "slug_taken";
+
+    // Storage
+    public const string InvalidPath = "invalid_path";
+    public const string FileNotFound = "file_not_found";
+    public const string InvalidSignature = "invalid_signature";
+    public const string UrlExpired = "url_expired";
+
+    // Database (the /db API)
+    public const string TableNotFound = "table_not_found";
+    public const string ColumnNotFound = "column_not_found";
+    public const string SqlError = "sql_error";
+    public const string ConstraintViolation = "constraint_violation";
+    public const string QueryTimeout = "query_timeout";
+    public const string QueryNotAllowed = "query_not_allowed";
+    public const string QueryTooLong = "query_too_long";
+    public const string TooManyParameters = "too_many_parameters";
+    public const string DatabaseBusy = "database_busy";
+    public const string NotImplemented = "not_implemented";
 }

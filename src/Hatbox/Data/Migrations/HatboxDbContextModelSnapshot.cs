@@ -325,6 +325,49 @@ namespace Hatbox.Data.Migrations
                     b.ToTable("organizations", (string)null);
                 });
 
+            modelBuilder.Entity("Hatbox.Features.Storage.StoredFile", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Filename")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UploadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WorkspaceId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "Path")
+                        .IsUnique();
+
+                    b.ToTable("stored_files", (string)null);
+                });
+
             modelBuilder.Entity("Hatbox.Features.Usage.UsageDaily", b =>
                 {
                     b.Property<string>("OrganizationId")
@@ -495,6 +538,15 @@ namespace Hatbox.Data.Migrations
                 });
 
             modelBuilder.Entity("Hatbox.Features.Domains.AllowedDomain", b =>
+                {
+                    b.HasOne("Hatbox.Features.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Hatbox.Features.Storage.StoredFile", b =>
                 {
                     b.HasOne("Hatbox.Features.Workspaces.Workspace", null)
                         .WithMany()

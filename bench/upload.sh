@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Upload throughput and memory (issue 7, DESIGN.md §9): a 50 MB POST /storage/upload against a
+# plain sequential write of the same bytes to the same disk (dd conv=fsync: both end with the
+# bytes flushed), alternated in one run; then the server's peak RSS during ten parallel 50 MB
+# uploads, from /proc/PID/status (VmHWM, reset just before).
+#
+#   bash bench/upload.sh               # 5 alternating rounds of each, HTTP/1.1 and HTTP/2
+#   ROUNDS=5 MB=50 bash bench/upload.sh
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROUNDS=${ROUNDS:-5}
+MB=${MB:-50}
+PARALLEL=${PARALLEL:-10}
+
+dotnet build -c Release src/Hatbox -nologo -v q -clp:ErrorsOnly >/dev/null
+
+# The data folder and dd's target share one file system, so both measure the same disk.
+WORK=$(mktemp -d -t hatbox-upload-bench.XXXXXX)
+PID=""
+cleanup() {
+  if [[ -n "$PID" ]]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+DATA="$WORK/data"
+CERT="$DATA/tls/cert.pem"
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+# The pro plan (10 GB) so ten 50 MB uploads fit the storage quota.
+API_KEY=$(dotnet artifacts/bin/Hatbox/release/Hatbox.dll admin bootstrap --data "$DATA" --email bench@example.test \
+  --password 'bench password 123' --org Bench --workspace bench --plan pro --json |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["apiKey"])')
+dotnet artifacts/bin/Hatbox/release/Hatbox.dll serve --data "$DATA" \
+  --https-port "$PORT" --http-port 0 --listen 127.0.0.1 >"$WORK/hatbox.log" 2>&1 &
+PID=$!
+for _ in $(seq 1 300); do
+  curl -fsS --cacert "$CERT" -o /dev/null "https://127.0.0.1:$PORT/health" 2>/dev/null && break
+  sleep 0.1
+done
+
+SOURCE="$WORK/source.bin"
+head -c $((MB * 1024 * 1024)) /dev/urandom >"$SOURCE"
+BYTES=$(stat -c %s "$SOURCE")
+
+# upload PROTOCOL NAME: one upload; prints seconds. Fails on anything but 200.
+upload() {
+  local out
+  out=$(curl -sS "$1" --cacert "$CERT" -o "$WORK/answer.json" -w '%{http_code} %{time_total}' \
+    -H "Authorization: Bearer $API_KEY" -F "file=@$SOURCE;filename=$2.bin" -F "path=bench" \
+    "https://127.0.0.1:$PORT/storage/upload")
+  if [[ "${out%% *}" != 200 ]]; then
+    echo "upload failed: $out $(cat "$WORK/answer.json")" >&2
+    exit 1
+  fi
+  echo "${out#* }"
+}
+
+# write_dd: the same bytes, sequentially, to the same disk, flushed; prints seconds.
+write_dd() {
+  local start end
+  start=$(date +%s.%N)
+  dd if="$SOURCE" of="$WORK/dd.out" bs=1M conv=fsync status=none
+  end=$(date +%s.%N)
+  rm -f "$WORK/dd.out"
+  awk -v s="$start" -v e="$end" 'BEGIN { printf "%.4f\n", e - s }'
+}
+
+mbps() { awk -v b="$BYTES" -v t="$1" 'BEGIN { printf "%.1f", b / 1048576 / t }'; }
+
+# Warm up until tiered JIT settles: the first uploads spend a third of their CPU compiling.
+for i in $(seq 1 "${WARMUP:-8}"); do upload --http1.1 "warmup-$i" >/dev/null; upload --http2 "warmup2-$i" >/dev/null; done
+# Alternating rounds, so a slow moment of the (shared, virtual) disk hits both sides alike.
+dd_s=(); h1_s=(); h2_s=()
+for round in $(seq 1 "$ROUNDS"); do
+  dd_s+=("$(write_dd)")
+  h1_s+=("$(upload --http1.1 "h1-$round")")
+  h2_s+=("$(upload --http2 "h2-$round")")
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+best() { printf '%s\n' "$@" | sort -g | head -1; }
+each() { local out=""; for t in "$@"; do out+=" $(mbps "$t")"; done; echo "${out# }"; }
+ratio() { awk -v u="$1" -v d="$2" 'BEGIN { printf "%.1f", 100 * d / u }'; }
+dd_med=$(median "${dd_s[@]}"); h1_med=$(median "${h1_s[@]}"); h2_med=$(median "${h2_s[@]}")
+echo "$MB MB upload vs dd, $ROUNDS alternating rounds; $(nproc) cores; data on $(df --output=source "$WORK" | tail -1); load $(cut -d' ' -f1 /proc/loadavg)"
+echo "  dd conv=fsync:        median $(mbps "$dd_med") MB/s, best $(mbps "$(best "${dd_s[@]}")")  [$(each "${dd_s[@]}")]"
+echo "  upload over HTTP/1.1: median $(mbps "$h1_med") MB/s, best $(mbps "$(best "${h1_s[@]}")")  [$(each "${h1_s[@]}")]"
+echo "  upload over HTTP/2:   median $(mbps "$h2_med") MB/s, best $(mbps "$(best "${h2_s[@]}")")  [$(each "${h2_s[@]}")]"
+echo "  ratio of medians: HTTP/1.1 $(ratio "$h1_med" "$dd_med")% of dd (target >= 80%), HTTP/2 $(ratio "$h2_med" "$dd_med")%"
+
+rss() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$PID/status"; }
+idle=$(rss VmRSS)
+# Writing 5 resets VmHWM (the peak) to the current RSS, so the peak below is this phase's alone.
+echo 5 >"/proc/$PID/clear_refs"
+start=$(date +%s.%N)
+pids=()
+for i in $(seq 1 "$PARALLEL"); do
+  upload --http1.1 "parallel-$i" >/dev/null &
+  pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p"; done
+end=$(date +%s.%N)
+peak=$(rss VmHWM)
+echo "$PARALLEL parallel $MB MB uploads: $(awk -v s="$start" -v e="$end" -v n="$PARALLEL" -v b="$BYTES" \
+  'BEGIN { printf "%.1f s, %.1f MB/s together", e - s, n * b / 1048576 / (e - s) }')"
+echo "  server RSS: idle $((idle / 1024)) MiB, peak $((peak / 1024)) MiB during the uploads (+$(((peak - idle) / 1024)) MiB for $((PARALLEL * MB)) MB in flight)"

@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Hatbox.Features.Db;
+
+/// <summary>
+/// The hard limits on tenant SQL (<c>Db:…</c> in configuration), named like PocketBase's
+/// <c>runSQLMaxRows</c>; validated at start so a bad value fails the boot, not a request.
+/// </summary>
+internal sealed class DbOptions
+{
+    public const string SectionName = "Db";
+
+    /// <summary>Wall-clock budget of one statement; a progress handler interrupts it past this.</summary>
+    [Range(10, 600_000)] public int QueryTimeoutMilliseconds { get; set; } = 5_000;
+
+    /// <summary>Rows one answer carries; more are cut and the answer says <c>truncated: true</c>.</summary>
+    [Range(1, 1_000_000)] public int MaxRows { get; set; } = 10_000;
+
+    /// <summary>Bytes of column values one answer carries before it is cut the same way.</summary>
+    [Range(1024, 1L << 32)] public long MaxResultBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>UTF-8 bytes of one statement (also <c>SQLITE_LIMIT_SQL_LENGTH</c>).</summary>
+    [Range(64, 1_000_000)] public int MaxStatementBytes { get; set; } = 100_000;
+
+    /// <summary>Parameters one statement may use and one request may send.</summary>
+    [Range(0, 32_766)] public int MaxParameters { get; set; } = 100;
+
+    /// <summary>Largest string or blob a statement may build (<c>SQLITE_LIMIT_LENGTH</c>).</summary>
+    [Range(1024, 1_000_000_000)] public int MaxValueBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Columns of a table or a result (<c>SQLITE_LIMIT_COLUMN</c>).</summary>
+    [Range(8, 2_000)] public int MaxColumns { get; set; } = 200;
+
+    /// <summary>Statements that may read one database at the same time; more wait their turn.</summary>
+    [Range(1, 256)] public int MaxReadersPerDatabase { get; set; } = 8;
+
+    /// <summary>Open connections unused this long are closed.</summary>
+    [Range(1, 86_400)] public int IdleConnectionSeconds { get; set; } = 60;
+
+    /// <summary>One database file's ceiling (<c>max_page_count</c>), a backstop behind the plan's storage quota.</summary>
+    [Range(1L << 20, long.MaxValue)] public long MaxDatabaseBytes { get; set; } = 10L * 1024 * 1024 * 1024;
+
+    /// <summary>How long an organization's measured storage is reused by the quota check in front of writes.</summary>
+    [Range(0, 600_000)] public int StorageMeasureCacheMilliseconds { get; set; } = 2_000;
+
+    public TimeSpan QueryTimeout => TimeSpan.FromMilliseconds(QueryTimeoutMilliseconds);
+}

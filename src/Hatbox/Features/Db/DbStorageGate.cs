@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using Hatbox.Common.Errors;
+using Hatbox.Features.ApiKeys;
+using Hatbox.Features.Plans;
+using Microsoft.Extensions.Options;
+
+namespace Hatbox.Features.Db;
+
+/// <summary>
+/// The storage quota in front of every write that may grow a database. Measuring walks folders and
+/// queries every feature's meter, which would cost more than the write itself, so an organization's
+/// measurement is reused for <see cref="DbOptions.StorageMeasureCacheMilliseconds"/>, and each write
+/// let through adds its size to it in the meantime, so the estimate only errs on the safe side.
+/// <c>max_page_count</c> stops a single runaway statement in between.
+/// </summary>
+internal sealed class DbStorageGate(PlanCatalog plans, IOptions<DbOptions> options, TimeProvider time)
+{
+    readonly ConcurrentDictionary<string, Measurement> _measured = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Null when <paramref name="growth"/> more bytes fit the plan. <paramref name="requestServices"/>
+    /// gives <see cref="StorageQuota"/> only when a measurement is due: building it builds the meters
+    /// and their database context, which a read should never pay for.
+    /// </summary>
+    public async Task<ApiError?> CheckAsync(ApiCaller caller, long growth, IServiceProvider requestServices, CancellationToken cancellationToken)
+    {
+        var now = time.GetTimestamp();
+        var maxAge = TimeSpan.FromMilliseconds(options.Value.StorageMeasureCacheMilliseconds);
+        if (!_measured.TryGetValue(caller.OrganizationId, out var measurement) || time.GetElapsedTime(measurement.At, now) >= maxAge)
+        {
+            var used = await requestServices.GetRequiredService<StorageQuota>().UsedBytesAsync(caller.OrganizationId, cancellationToken);
+            measurement = new Measurement(used, now);
+            _measured[caller.OrganizationId] = measurement;
+        }
+        var limit = plans.Get(caller.Plan).StorageBytes;
+        var after = Interlocked.Add(ref measurement.Used, growth);
+        if (after <= limit)
+        {
+            return null;
+        }
+        Interlocked.Add(ref measurement.Used, -growth);
+        return new ApiError(StatusCodes.Status413PayloadTooLarge, ErrorTypes.InvalidRequest, StorageQuota.ExceededCode,
+            $"This organization's plan stores up to {limit} bytes and {after - growth} are in use.");
+    }
+
+    sealed class Measurement(long used, long at)
+    {
+        public long Used = used;
+        public long At { get; } = at;
+    }
+}

@@ -1,0 +1,93 @@
+using Hatbox.Common;
+using Hatbox.Common.Errors;
+
+namespace Hatbox.Features.Db;
+
+/// <summary>
+/// Runs one statement on the right connection of a tenant database. A statement that may read is
+/// first compiled on a reader: reads run there, beside any writer (WAL), and only one that
+/// <c>sqlite3_stmt_readonly</c> says writes waits for the database's one writer. A refused or
+/// failing statement therefore never takes the write lock nor creates the file.
+/// </summary>
+internal sealed class SqliteStatementRunner(SqliteConnectionPool pool, DbEnvironment environment, DbOptions options)
+{
+    static readonly Func<CancellationToken, Task<ApiError?>> NoCheck = _ => Task.FromResult<ApiError?>(null);
+
+    /// <summary>The platform's own read (catalog queries); never a write.</summary>
+    public Task<Outcome<QueryResult>> ReadAsync(string sql, SqlParameters parameters, CancellationToken cancellationToken) =>
+        RunAsync(sql, parameters, tenantStatement: false, NoCheck, cancellationToken);
+
+    /// <summary>A caller's statement; <paramref name="beforeWrite"/> runs only if it turns out to write.</summary>
+    public Task<Outcome<QueryResult>> RunTenantAsync(
+        string sql, SqlParameters parameters, Func<CancellationToken, Task<ApiError?>> beforeWrite, CancellationToken cancellationToken) =>
+        RunAsync(sql, parameters, tenantStatement: true, beforeWrite, cancellationToken);
+
+    /// <summary>The platform's insert, update or delete: a write by construction, so straight to the writer.</summary>
+    public async Task<Outcome<QueryResult>> WriteAsync(string sql, SqlParameters parameters, CancellationToken cancellationToken)
+    {
+        var writer = await pool.RentWriterAsync(cancellationToken);
+        if (!writer.Succeeded)
+        {
+            return writer.Error!;
+        }
+        using var lease = writer.Value;
+        return TryRun(lease.Connection, sql, parameters, tenantStatement: false, cancellationToken)!.Value;
+    }
+
+    async Task<Outcome<QueryResult>> RunAsync(
+        string sql, SqlParameters parameters, bool tenantStatement,
+        Func<CancellationToken, Task<ApiError?>> beforeWrite, CancellationToken cancellationToken)
+    {
+        var reader = await pool.RentReaderAsync(cancellationToken);
+        if (!reader.Succeeded)
+        {
+            return reader.Error!;
+        }
+        using (var lease = reader.Value)
+        {
+            if (TryRun(lease.Connection, sql, parameters, tenantStatement, cancellationToken) is { } answered)
+            {
+                return answered;
+            }
+        }
+        if (await beforeWrite(cancellationToken) is { } refusal)
+        {
+            return refusal;
+        }
+        var writer = await pool.RentWriterAsync(cancellationToken);
+        if (!writer.Succeeded)
+        {
+            return writer.Error!;
+        }
+        using (var lease = writer.Value)
+        {
+            return TryRun(lease.Connection, sql, parameters, tenantStatement, cancellationToken)!.Value;
+        }
+    }
+
+    /// <summary>Compiles, checks and binds; runs unless it writes and this is not the writer (then null).</summary>
+    Outcome<QueryResult>? TryRun(
+        SqliteTenantConnection connection, string sql, SqlParameters parameters, bool tenantStatement, CancellationToken cancellationToken)
+    {
+        using var deadline = connection.StartDeadline(options.QueryTimeout, cancellationToken);
+        var prepared = SqliteStatement.Prepare(connection, sql, environment, options);
+        if (!prepared.Succeeded)
+        {
+            return prepared.Error!;
+        }
+        using var statement = prepared.Value!;
+        if (tenantStatement && statement.ParameterCount > options.MaxParameters)
+        {
+            return DbErrors.TooManyParameters(options.MaxParameters);
+        }
+        if (statement.Bind(parameters, environment, options) is { } unbound)
+        {
+            return unbound;
+        }
+        if (connection.Kind != SqliteConnectionKind.Writer && !statement.IsReadOnly)
+        {
+            return null;
+        }
+        return statement.Run(environment, options);
+    }
+}

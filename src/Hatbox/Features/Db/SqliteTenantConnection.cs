@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using SQLitePCL;
+
+namespace Hatbox.Features.Db;
+
+/// <summary>
+/// One open connection to one tenant's database, never shared with another tenant, set up in the
+/// order of reference/security.md §b.1 item 5: the platform's PRAGMAs first, then defensive mode
+/// and the other <c>db_config</c> switches, the limits, the authorizer and the progress handler.
+/// Once the authorizer is on, not even the platform runs a PRAGMA on it.
+/// </summary>
+internal sealed class SqliteTenantConnection : IDisposable
+{
+    /// <summary>VM instructions between deadline checks: a few microseconds of work.</summary>
+    const int ProgressInterval = 1000;
+
+    readonly SqliteGuard _guard = new();
+    // Held here too: SQLite keeps only a native pointer to these callbacks.
+    readonly strdelegate_authorizer _authorize;
+    readonly delegate_progress _progress;
+    long _deadline = long.MaxValue;
+    CancellationToken _cancellation;
+
+    SqliteTenantConnection(sqlite3 handle, SqliteConnectionKind kind)
+    {
+        Handle = handle;
+        Kind = kind;
+        _authorize = _guard.Authorize;
+        _progress = OnProgress;
+    }
+
+    public sqlite3 Handle { get; }
+
+    public SqliteConnectionKind Kind { get; }
+
+    public SqliteGuard Guard => _guard;
+
+    /// <summary>When the running statement passed its deadline (as opposed to being cancelled).</summary>
+    public bool TimedOut { get; private set; }
+
+    public long LastUsed { get; set; }
+
+    /// <summary>False after a statement left a transaction open, which cannot happen unless something is wrong: such a connection is closed, not reused.</summary>
+    public bool IsClean => raw.sqlite3_get_autocommit(Handle) != 0;
+
+    public static SqliteTenantConnection Open(string path, SqliteConnectionKind kind, DbOptions options)
+    {
+        Batteries_V2.Init();
+        var flags = kind switch
+        {
+            SqliteConnectionKind.Writer => raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_CREATE,
+            SqliteConnectionKind.Reader => raw.SQLITE_OPEN_READWRITE,
+            _ => raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_MEMORY,
+        };
+        var rc = raw.sqlite3_open_v2(kind == SqliteConnectionKind.Empty ? ":memory:" : path, out var handle, flags, null);
+        if (rc != raw.SQLITE_OK)
+        {
+            var message = handle is null || handle.IsInvalid ? raw.sqlite3_errstr(rc).utf8_to_string() : raw.sqlite3_errmsg(handle).utf8_to_string();
+            handle?.Dispose();
+            throw new IOException($"Could not open a tenant database (SQLite {rc}: {message}).");
+        }
+        var connection = new SqliteTenantConnection(handle, kind);
+        try
+        {
+            connection.Configure(options);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    void Configure(DbOptions options)
+    {
+        raw.sqlite3_extended_result_codes(Handle, 1);
+        Exec(Kind switch
+        {
+            // auto_vacuum only takes on a new, empty file: it makes deletes give space back, so a
+            // tenant at the storage quota can free room without VACUUM (which is denied).
+            SqliteConnectionKind.Writer => $"""
+                PRAGMA auto_vacuum=FULL; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
+                PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF; PRAGMA busy_timeout=5000;
+                PRAGMA max_page_count={Math.Max(1, options.MaxDatabaseBytes / 4096)};
+                """,
+            SqliteConnectionKind.Reader => "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF; PRAGMA busy_timeout=5000; PRAGMA query_only=1;",
+            _ => "PRAGMA trusted_schema=OFF; PRAGMA query_only=1;",
+        });
+
+        DbConfig(raw.SQLITE_DBCONFIG_DEFENSIVE, 1);
+        DbConfig(raw.SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0);
+        DbConfig(raw.SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0);
+        DbConfig(raw.SQLITE_DBCONFIG_ENABLE_TRIGGER, 0);
+        DbConfig(raw.SQLITE_DBCONFIG_ENABLE_VIEW, 0);
+        DbConfig(raw.SQLITE_DBCONFIG_DQS_DML, 0);
+        DbConfig(raw.SQLITE_DBCONFIG_DQS_DDL, 0);
+
+        SqliteLimits.Apply(Handle, options);
+
+        raw.sqlite3_set_authorizer(Handle, _authorize, null);
+        raw.sqlite3_progress_handler(Handle, ProgressInterval, _progress, null);
+    }
+
+    /// <summary>Starts the clock for one statement; dispose the scope when the statement is done.</summary>
+    public DeadlineScope StartDeadline(TimeSpan budget, CancellationToken cancellationToken)
+    {
+        TimedOut = false;
+        _guard.Reset();
+        _cancellation = cancellationToken;
+        _deadline = Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency);
+        return new DeadlineScope(this);
+    }
+
+    int OnProgress(object? state)
+    {
+        if (Stopwatch.GetTimestamp() > _deadline)
+        {
+            TimedOut = true;
+            return 1;
+        }
+        return _cancellation.IsCancellationRequested ? 1 : 0;
+    }
+
+    void Exec(string sql)
+    {
+        var rc = raw.sqlite3_exec(Handle, sql, null, null, out var error);
+        if (rc != raw.SQLITE_OK)
+        {
+            throw new IOException($"Could not set up a tenant database (SQLite {rc}: {error}).");
+        }
+    }
+
+    void DbConfig(int option, int value)
+    {
+        var rc = raw.sqlite3_db_config(Handle, option, value, out var now);
+        if (rc != raw.SQLITE_OK || now != value)
+        {
+            throw new InvalidOperationException($"SQLite refused db_config {option}={value} (rc {rc}, now {now}).");
+        }
+    }
+
+    public void Dispose() => Handle.Dispose();
+
+    internal readonly struct DeadlineScope(SqliteTenantConnection connection) : IDisposable
+    {
+        public void Dispose()
+        {
+            connection._deadline = long.MaxValue;
+            connection._cancellation = default;
+        }
+    }
+}
+
+internal enum SqliteConnectionKind
+{
+    /// <summary>The one connection per database that writes, creating the file on first use.</summary>
+    Writer,
+    /// <summary>Reads an existing file; <c>query_only</c>, so a write would fail even if it got this far.</summary>
+    Reader,
+    /// <summary>An empty in-memory database that stands in for a file not yet created, so reads and refusals create nothing.</summary>
+    Empty,
+}

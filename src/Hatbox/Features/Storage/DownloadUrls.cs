@@ -1,0 +1,58 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Hatbox.Common.Errors;
+using Microsoft.Extensions.Options;
+
+namespace Hatbox.Features.Storage;
+
+/// <summary>
+/// Signed download URLs (reference/security.md §c.3): anyone holding one may download that one file
+/// until it expires, with no API key. The signature is HMAC-SHA256 over the workspace, the file id
+/// and the expiry, so changing any of them breaks it. Deleting the file ends every URL to it,
+/// because the download looks the file up after checking the signature.
+/// </summary>
+/// <remarks>
+/// The clock is a keyed <see cref="TimeProvider"/> (<see cref="ClockKey"/>) so tests can move this
+/// clock alone; a fake clock for the whole server would make its periodic timers spin.
+/// </remarks>
+internal sealed class DownloadUrls(
+    DownloadSigningKey key,
+    PublicBaseUrl baseUrl,
+    IOptions<StorageOptions> options,
+    [FromKeyedServices(DownloadUrls.ClockKey)] TimeProvider clock)
+{
+    public const string ClockKey = "storage-download-urls";
+    public const string RoutePrefix = "/storage/download";
+    // Bumping the version ends every URL signed under the old scheme.
+    const string Purpose = "hatbox.storage.download.v1";
+    const int SignatureBytes = 32;
+
+    public string Create(string workspaceId, string fileId)
+    {
+        var expires = clock.GetUtcNow().Add(options.Value.DownloadUrlLifetime).ToUnixTimeSeconds()
+            .ToString(CultureInfo.InvariantCulture);
+        var signature = Base64Url.EncodeToString(Sign(workspaceId, fileId, expires));
+        return $"{baseUrl.Value}{RoutePrefix}/{workspaceId}/{fileId}?expires={expires}&signature={signature}";
+    }
+
+    /// <summary>Null when the URL is genuine and current; else the 403 to answer. Checks the signature before the clock.</summary>
+    public ApiError? Verify(string workspaceId, string fileId, string? expires, string? signature)
+    {
+        Span<byte> presented = stackalloc byte[SignatureBytes];
+        if (expires is not { Length: > 0 and <= 12 } || !expires.All(char.IsAsciiDigit)
+            || signature is not { Length: > 0 and <= 64 }
+            || !Base64Url.TryDecodeFromChars(signature, presented, out var length) || length != SignatureBytes
+            || !CryptographicOperations.FixedTimeEquals(presented, Sign(workspaceId, fileId, expires)))
+        {
+            return StorageErrors.InvalidSignature;
+        }
+        return long.Parse(expires, CultureInfo.InvariantCulture) <= clock.GetUtcNow().ToUnixTimeSeconds()
+            ? StorageErrors.UrlExpired
+            : null;
+    }
+
+    byte[] Sign(string workspaceId, string fileId, string expires) =>
+        HMACSHA256.HashData(key.Bytes, Encoding.UTF8.GetBytes($"{Purpose}\n{workspaceId}\n{fileId}\n{expires}"));
+}

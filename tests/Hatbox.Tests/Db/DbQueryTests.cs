@@ -1,0 +1,227 @@
+using System.Net;
+using System.Text.Json;
+using Hatbox.Common.Errors;
+using Hatbox.Tests.Infrastructure;
+
+namespace Hatbox.Tests.Db;
+
+public sealed class DbQueryTests : IAsyncLifetime
+{
+    TestServer _server = null!;
+    HttpClient _http = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _server = await TestServer.StartAsync(DbTestSettings.With(("Db:MaxRows", "5")));
+        _http = _server.CreateClient();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    async Task<DbClient> NewTenantAsync() => new(_http, (await TestTenant.CreateAsync(_server)).ApiKey);
+
+    static async Task CreateUsersAsync(DbClient db)
+    {
+        await db.QueryOkAsync("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT UNIQUE, score REAL)");
+    }
+
+    [Fact]
+    public async Task AQueryAnswersRowsExecutionTimeAndTheQueryAsTheSdkNamesThem()
+    {
+        var db = await NewTenantAsync();
+        await CreateUsersAsync(db);
+        await db.QueryOkAsync("INSERT INTO users (name, email, score) VALUES ({name}, {email}, {score})",
+            new { name = "Ada", email = "ada@example.test", score = 9.5 });
+
+        const string select = "SELECT id, name, email, score FROM users WHERE name = $1";
+        var body = await db.QueryOkAsync(select, DbClient.Positional("Ada"));
+
+        var row = Assert.Single(body.GetProperty("data").EnumerateArray());
+        Assert.Equal(1, row.GetProperty("id").GetInt64());
+        Assert.Equal("Ada", row.GetProperty("name").GetString());
+        Assert.Equal("ada@example.test", row.GetProperty("email").GetString());
+        Assert.Equal(9.5, row.GetProperty("score").GetDouble());
+        Assert.Equal(JsonValueKind.Number, body.GetProperty("executionTime").ValueKind);
+        Assert.Equal(select, body.GetProperty("query").GetString());
+        Assert.False(body.GetProperty("truncated").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ValuesKeepTheirTypesAndNullsStayNull()
+    {
+        var db = await NewTenantAsync();
+
+        var row = Assert.Single(await db.RowsAsync(
+            "SELECT 42 AS i, 1.25 AS r, 'text' AS t, NULL AS n, x'CAFE' AS b, $1 AS yes, $2 AS doc, 1e999 AS big",
+            DbClient.Positional(true, new { a = 1 })));
+
+        Assert.Equal(42, row.GetProperty("i").GetInt64());
+        Assert.Equal(1.25, row.GetProperty("r").GetDouble());
+        Assert.Equal("text", row.GetProperty("t").GetString());
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("n").ValueKind);
+        Assert.Equal(Convert.ToBase64String([0xCA, 0xFE]), row.GetProperty("b").GetString());
+        Assert.Equal(1, row.GetProperty("yes").GetInt64());
+        Assert.Equal("""{"a":1}""", row.GetProperty("doc").GetString());
+        Assert.Equal("Infinity", row.GetProperty("big").GetString());
+    }
+
+    [Fact]
+    public async Task ParameterValuesAreBoundNeverSpliced()
+    {
+        var db = await NewTenantAsync();
+        await CreateUsersAsync(db);
+        const string hostile = "x'); DROP TABLE users; --";
+
+        await db.QueryOkAsync("INSERT INTO users (name) VALUES ({name})", new { name = hostile });
+        var byValue = await db.RowsAsync("SELECT name FROM users WHERE id = {id}", new { id = "1 OR 1=1" });
+        var stored = await db.RowsAsync("SELECT name FROM users");
+
+        Assert.Empty(byValue);
+        Assert.Equal(hostile, Assert.Single(stored).GetProperty("name").GetString());
+        Assert.Equal(1, await db.CountAsync("users"));
+    }
+
+    [Fact]
+    public async Task BracesInsideLiteralsQuotedNamesAndCommentsAreNotParameters()
+    {
+        var db = await NewTenantAsync();
+
+        var row = Assert.Single(await db.RowsAsync("""
+            SELECT '{name}' AS "{col}", {name} AS bound -- {ignored}
+            /* {also ignored} */
+            """, new { name = "value" }));
+
+        Assert.Equal("{name}", row.GetProperty("{col}").GetString());
+        Assert.Equal("value", row.GetProperty("bound").GetString());
+    }
+
+    [Fact]
+    public async Task AParameterWithoutAValueIsRefusedBeforeAnythingRuns()
+    {
+        var db = await NewTenantAsync();
+        await CreateUsersAsync(db);
+
+        await DbClient.ErrorAsync(await db.QueryAsync("INSERT INTO users (name) VALUES ({name})", new { other = "x" }),
+            HttpStatusCode.BadRequest, ErrorCodes.ParameterMissing);
+        await DbClient.ErrorAsync(await db.QueryAsync("INSERT INTO users (name) VALUES ($2)", DbClient.Positional("only one")),
+            HttpStatusCode.BadRequest, ErrorCodes.ParameterMissing);
+        await DbClient.ErrorAsync(await db.QueryAsync("INSERT INTO users (name) VALUES (?)", DbClient.Positional("x")),
+            HttpStatusCode.BadRequest, ErrorCodes.ParameterInvalid);
+
+        Assert.Equal(0, await db.CountAsync("users"));
+    }
+
+    [Fact]
+    public async Task ResultsAreCutAtTheRowCapAndSaySo()
+    {
+        var db = await NewTenantAsync();
+
+        var body = await db.QueryOkAsync("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 50) SELECT x FROM n");
+
+        Assert.Equal(5, body.GetProperty("data").GetArrayLength());
+        Assert.True(body.GetProperty("truncated").GetBoolean());
+    }
+
+    [Fact]
+    public async Task TheCallersSqlErrorsHaveTheirOwnCodes()
+    {
+        var db = await NewTenantAsync();
+        await CreateUsersAsync(db);
+
+        await DbClient.ErrorAsync(await db.QueryAsync("SELEKT 1"), HttpStatusCode.BadRequest, ErrorCodes.SqlError);
+        await DbClient.ErrorAsync(await db.QueryAsync("SELECT * FROM nothing_here"), HttpStatusCode.NotFound, ErrorCodes.TableNotFound);
+        await DbClient.ErrorAsync(await db.QueryAsync("SELECT shoe_size FROM users"), HttpStatusCode.BadRequest, ErrorCodes.ColumnNotFound);
+        await DbClient.ErrorAsync(await db.QueryAsync("   -- nothing\n"), HttpStatusCode.BadRequest, ErrorCodes.ParameterMissing);
+        await DbClient.ErrorAsync(await db.QueryAsync(""), HttpStatusCode.BadRequest, ErrorCodes.ParameterMissing);
+    }
+
+    [Fact]
+    public async Task ABrokenConstraintIsAConflictTheSdkDoesNotRetry()
+    {
+        var db = await NewTenantAsync();
+        await CreateUsersAsync(db);
+        await db.QueryOkAsync("INSERT INTO users (name, email) VALUES ('a', 'same@example.test')");
+
+        using var response = await db.QueryAsync("INSERT INTO users (name, email) VALUES ('b', 'same@example.test')");
+
+        await ErrorAssert.IsErrorAsync(response, HttpStatusCode.Conflict, ErrorCodes.ConstraintViolation);
+        Assert.Equal("false", response.Headers.GetValues("x-should-retry").Single());
+        Assert.Equal(1, await db.CountAsync("users"));
+    }
+
+    [Fact]
+    public async Task AnUnknownEnvironmentIsRefusedAndCreatesNothing()
+    {
+        var tenant = await TestTenant.CreateAsync(_server);
+        var db = new DbClient(_http, tenant.ApiKey);
+
+        await DbClient.ErrorAsync(await db.QueryAsync("CREATE TABLE t (x)", environment: "qa"), HttpStatusCode.BadRequest, ErrorCodes.ParameterInvalid);
+        await DbClient.ErrorAsync(await db.SendAsync(HttpMethod.Get, "/db/tables?environment=prod"), HttpStatusCode.BadRequest, ErrorCodes.ParameterInvalid);
+
+        Assert.False(Directory.Exists(DbTestSettings.TenantFolder(_server, tenant)));
+    }
+
+    [Fact]
+    public async Task BatchIsRefusedAsBulk()
+    {
+        var db = await NewTenantAsync();
+        await CreateUsersAsync(db);
+
+        await DbClient.ErrorAsync(await db.SendAsync(HttpMethod.Post, "/db/batch",
+            new { operations = new[] { new { type = "insert", table = "users", data = new { name = "a" } } } }),
+            HttpStatusCode.BadRequest, ErrorCodes.BulkNotSupported);
+
+        Assert.Equal(0, await db.CountAsync("users"));
+    }
+
+    [Theory]
+    [InlineData("/db/nl-query")]
+    [InlineData("/db/semantic-search")]
+    [InlineData("/db/hybrid-search")]
+    [InlineData("/db/find-similar")]
+    [InlineData("/db/recommend")]
+    [InlineData("/db/cluster")]
+    [InlineData("/db/detect-anomalies")]
+    public async Task TheAiEndpointsAnswerNotImplementedWithoutARetry(string path)
+    {
+        var db = await NewTenantAsync();
+
+        using var response = await db.SendAsync(HttpMethod.Post, path, new { table = "users", question = "how many?" });
+
+        await ErrorAssert.IsErrorAsync(response, HttpStatusCode.NotImplemented, ErrorCodes.NotImplemented);
+        Assert.Equal("false", response.Headers.GetValues("x-should-retry").Single());
+    }
+
+    [Fact]
+    public async Task RefusedKeysGetNothingAndCreateNothing()
+    {
+        var tenant = await TestTenant.CreateAsync(_server);
+        var (revokedKey, keyId) = await tenant.CreateKeyAsync(_server);
+        await tenant.RevokeAsync(_server, keyId);
+        var tenantsBefore = TenantFolders();
+
+        using var anonymous = await _http.PostAsync("/db/query",
+            new StringContent("""{"query":"CREATE TABLE t (x)"}""", System.Text.Encoding.UTF8, "application/json"),
+            TestContext.Current.CancellationToken);
+        await ErrorAssert.IsErrorAsync(anonymous, HttpStatusCode.Unauthorized, ErrorCodes.MissingApiKey);
+        var invented = new DbClient(_http, "wh_live_000000000000000000000000000000_000000");
+        await DbClient.ErrorAsync(await invented.QueryAsync("CREATE TABLE t (x)"), HttpStatusCode.Unauthorized, ErrorCodes.InvalidApiKey);
+        var revoked = new DbClient(_http, revokedKey);
+        await DbClient.ErrorAsync(await revoked.QueryAsync("CREATE TABLE t (x)"), HttpStatusCode.Unauthorized, ErrorCodes.ApiKeyRevoked);
+        await DbClient.ErrorAsync(await revoked.SendAsync(HttpMethod.Post, "/db/insert", new { table = "t", data = new { x = 1 } }),
+            HttpStatusCode.Unauthorized, ErrorCodes.ApiKeyRevoked);
+
+        Assert.False(Directory.Exists(DbTestSettings.TenantFolder(_server, tenant)));
+        Assert.Equal(tenantsBefore, TenantFolders());
+    }
+
+    string[] TenantFolders()
+    {
+        var root = Path.Combine(_server.DataDirectory, "tenants");
+        return Directory.Exists(root) ? [.. Directory.GetDirectories(root).Order(StringComparer.Ordinal)] : [];
+    }
+}

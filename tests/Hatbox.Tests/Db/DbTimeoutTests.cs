@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Net;
+using Hatbox.Common.Errors;
+using Hatbox.Tests.Infrastructure;
+
+namespace Hatbox.Tests.Db;
+
+public sealed class DbTimeoutTests : IAsyncLifetime
+{
+    const string Endless = "WITH RECURSIVE forever(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM forever) SELECT count(*) FROM forever";
+
+    TestServer _server = null!;
+    HttpClient _http = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _server = await TestServer.StartAsync(DbTestSettings.With(("Db:QueryTimeoutMilliseconds", "1000")));
+        _http = _server.CreateClient();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    async Task<DbClient> NewTenantAsync()
+    {
+        var db = new DbClient(_http, (await TestTenant.CreateAsync(_server)).ApiKey);
+        await db.QueryOkAsync("CREATE TABLE t (x INTEGER)");
+        await db.QueryOkAsync("INSERT INTO t (x) VALUES (1)");
+        return db;
+    }
+
+    [Fact]
+    public async Task AnEndlessQueryIsStoppedAtItsLimitWhileOtherRequestsAreServed()
+    {
+        var slow = await NewTenantAsync();
+        var other = await NewTenantAsync();
+        var clock = Stopwatch.StartNew();
+
+        var endless = slow.QueryAsync(Endless);
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        var sameTenant = Stopwatch.StartNew();
+        Assert.Single(await slow.RowsAsync("SELECT x FROM t"));
+        var sameTenantTime = sameTenant.Elapsed;
+        var otherTenant = Stopwatch.StartNew();
+        await other.QueryOkAsync("INSERT INTO t (x) VALUES (2)");
+        Assert.Equal(2, await other.CountAsync("t"));
+        var otherTenantTime = otherTenant.Elapsed;
+        Assert.False(endless.IsCompleted);
+
+        using var response = await endless;
+        var stoppedAfter = clock.Elapsed;
+
+        await ErrorAssert.IsErrorAsync(response, HttpStatusCode.UnprocessableEntity, ErrorCodes.QueryTimeout);
+        Assert.Equal("false", response.Headers.GetValues("x-should-retry").Single());
+        Assert.InRange(stoppedAfter, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(4));
+        Assert.True(sameTenantTime < TimeSpan.FromSeconds(0.5), $"a read beside the endless query took {sameTenantTime}");
+        Assert.True(otherTenantTime < TimeSpan.FromSeconds(0.5), $"another tenant's write and read took {otherTenantTime}");
+    }
+
+    [Fact]
+    public async Task AnEndlessWriteIsStoppedRolledBackAndReadersWereNotBlocked()
+    {
+        var db = await NewTenantAsync();
+
+        // A write statement that computes forever: it holds the database's write lock all along.
+        var endless = db.QueryAsync("INSERT INTO t (x) WITH RECURSIVE forever(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM forever) SELECT count(*) FROM forever");
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        var reader = Stopwatch.StartNew();
+        Assert.Equal(1, await db.CountAsync("t"));
+        var readTime = reader.Elapsed;
+        using var response = await endless;
+
+        await ErrorAssert.IsErrorAsync(response, HttpStatusCode.UnprocessableEntity, ErrorCodes.QueryTimeout);
+        Assert.True(readTime < TimeSpan.FromSeconds(0.5), $"a read beside the endless write took {readTime}");
+        Assert.Equal(1, await db.CountAsync("t"));
+        await db.QueryOkAsync("INSERT INTO t (x) VALUES (3)");
+        Assert.Equal(2, await db.CountAsync("t"));
+    }
+}
