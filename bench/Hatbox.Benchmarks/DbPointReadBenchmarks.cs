@@ -16,7 +16,7 @@ public class DbPointReadBenchmarks : IDisposable
 {
     const string Sql = "SELECT * FROM items WHERE id = $1";
 
-    readonly string _folder = Directory.CreateTempSubdirectory("hatbox-bench-db-").FullName;
+    string _folder = null!;
     SqliteTenantDatabaseProvider _provider = null!;
     ITenantDatabase _database = null!;
     TenantQuery _query = null!;
@@ -27,6 +27,8 @@ public class DbPointReadBenchmarks : IDisposable
 
     async Task SetupAsync()
     {
+        // Here, not in a field initializer: BenchmarkDotNet also makes instances it never sets up.
+        _folder = Directory.CreateTempSubdirectory("hatbox-bench-db-").FullName;
         _provider = new SqliteTenantDatabaseProvider(new TenantDatabasePaths(_folder), Options.Create(new DbOptions()), TimeProvider.System);
         _database = _provider.Get("ws_bench", DbEnvironment.Production);
         await RunAsync("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, price REAL NOT NULL)");

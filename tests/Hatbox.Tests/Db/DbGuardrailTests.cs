@@ -76,6 +76,9 @@ public sealed class DbGuardrailTests : IAsyncLifetime
     [InlineData("UPDATE t SET name = (SELECT 'gone' WHERE 1)")]
     [InlineData("WITH doomed AS (SELECT id FROM t WHERE id > 0) DELETE FROM t")]
     [InlineData("DELETE FROM t RETURNING 'WHERE'")]
+    [InlineData("; DELETE FROM t")]
+    [InlineData("DELETE FROM t\0 WHERE id = 1")]
+    [InlineData("SELECT 1\0; DELETE FROM t WHERE id > 0")]
     public async Task UpdateOrDeleteWithoutWhereIsRefusedAndChangesNothing(string sql)
     {
         var (db, _) = await NewTenantWithRowsAsync();

@@ -12,7 +12,7 @@ public sealed class DbQueryTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _server = await TestServer.StartAsync(DbTestSettings.With(("Db:MaxRows", "5")));
+        _server = await TestServer.StartAsync(DbTestSettings.With(("Db:MaxRows", "5"), ("Db:MaxResultBytes", "4096")));
         _http = _server.CreateClient();
     }
 
@@ -124,6 +124,20 @@ public sealed class DbQueryTests : IAsyncLifetime
 
         Assert.Equal(5, body.GetProperty("data").GetArrayLength());
         Assert.True(body.GetProperty("truncated").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ResultsAreCutAtTheSizeCapBeforeABigValueIsCopied()
+    {
+        var db = await NewTenantAsync();
+
+        var some = await db.QueryOkAsync("SELECT zeroblob(3000) AS b FROM (SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3)");
+        var none = await db.QueryOkAsync("SELECT zeroblob(100000) AS b");
+
+        Assert.Equal(1, some.GetProperty("data").GetArrayLength());
+        Assert.True(some.GetProperty("truncated").GetBoolean());
+        Assert.Equal(0, none.GetProperty("data").GetArrayLength());
+        Assert.True(none.GetProperty("truncated").GetBoolean());
     }
 
     [Fact]

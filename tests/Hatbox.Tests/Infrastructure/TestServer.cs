@@ -52,9 +52,23 @@ public sealed class TestServer : IAsyncDisposable
                 builder.Configuration.AddInMemoryCollection(settings ?? []);
                 configureBuilder?.Invoke(builder);
             });
-        configureApp?.Invoke(app);
-        await PlatformDatabaseMigrator.MigrateAsync(app.Services, TestContext.Current.CancellationToken);
-        await app.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            configureApp?.Invoke(app);
+            await PlatformDatabaseMigrator.MigrateAsync(app.Services, TestContext.Current.CancellationToken);
+            await app.StartAsync(TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            // A server that fails to start (a test of a bad setting, say) leaves no folder behind.
+            await app.DisposeAsync();
+            if (sharedDataDirectory is null)
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+            throw;
+        }
         return new TestServer(app, dataDirectory) { _ownsData = sharedDataDirectory is null };
     }
 

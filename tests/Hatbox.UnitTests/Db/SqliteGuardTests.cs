@@ -78,6 +78,26 @@ public sealed class SqliteGuardTests : IDisposable
     }
 
     [Fact]
+    public void ForeignKeysAreEnforcedAndTheirActionsRunThoughTriggersAreOff()
+    {
+        Assert.Null(Run("CREATE TABLE parent (id INTEGER PRIMARY KEY)"));
+        Assert.Null(Run("CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id) ON DELETE CASCADE)"));
+        Assert.Null(Run("INSERT INTO parent (id) VALUES (1)"));
+        Assert.Null(Run("INSERT INTO child (parent_id) VALUES (1)"));
+
+        Assert.Equal(ErrorCodes.ConstraintViolation, Run("INSERT INTO child (parent_id) VALUES (2)")?.Code);
+        Assert.Null(Run("DELETE FROM parent WHERE id = 1"));
+        Assert.Equal(0L, Scalar("SELECT count(*) FROM child"));
+    }
+
+    object? Scalar(string sql)
+    {
+        using var deadline = _writer.StartDeadline(Options.QueryTimeout, CancellationToken.None);
+        using var statement = SqliteStatement.Prepare(_writer, sql, DbEnvironment.Production, Options).Value!;
+        return statement.Run(DbEnvironment.Production, Options).Value!.Rows[0][0];
+    }
+
+    [Fact]
     public void TheProgressHandlerStopsAnEndlessQueryAtItsDeadline()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -93,6 +113,8 @@ public sealed class SqliteGuardTests : IDisposable
     public void ASecondStatementIsRefusedAtPrepare()
     {
         Assert.Equal(ErrorCodes.QueryNotAllowed, Run("SELECT 1; DELETE FROM t WHERE id = 1")?.Code);
+        Assert.Equal(ErrorCodes.ParameterMissing, Run(" ; -- nothing")?.Code);
+        Assert.Equal(1L, Scalar("SELECT count(*) FROM t"));
         Assert.Null(Run("SELECT 1; -- just a comment"));
     }
 

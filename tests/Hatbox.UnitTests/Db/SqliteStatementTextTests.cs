@@ -42,6 +42,8 @@ public sealed class SqliteStatementTextTests
     [InlineData("SELECT * FROM t", false)]
     [InlineData("EXPLAIN DELETE FROM t", false)]
     [InlineData("\"DELETE\"", false)]
+    [InlineData("; ;DELETE FROM t", true)]
+    [InlineData("DELETE FROM t\0 WHERE 1", true)]
     public void AnUnboundedUpdateOrDeleteIsRecognised(string sql, bool unbounded)
     {
         Assert.Equal(unbounded, SqliteStatementText.Shape(sql).IsUnboundedChange);

@@ -39,15 +39,16 @@ internal sealed class SqliteStatement : IDisposable
             statement?.Dispose();
             return SqliteErrors.Map(connection, rc, environment, options);
         }
+        // A leading ";" is an empty first statement: what follows it is a second one all the same.
+        if (!string.IsNullOrEmpty(tail) && !SqliteStatementText.IsBlank(tail))
+        {
+            statement?.Dispose();
+            return DbErrors.NotAllowed("More than one statement per request");
+        }
         if (statement is null || statement.IsInvalid)
         {
             statement?.Dispose();
             return DbErrors.Missing("query", "The query holds no statement.");
-        }
-        if (!string.IsNullOrEmpty(tail) && !SqliteStatementText.IsBlank(tail))
-        {
-            statement.Dispose();
-            return DbErrors.NotAllowed("More than one statement per request");
         }
         return new SqliteStatement(connection, statement);
     }
@@ -125,27 +126,35 @@ internal sealed class SqliteStatement : IDisposable
             {
                 return SqliteErrors.Map(_connection, rc, environment, options);
             }
-            if (result.Truncated || result.Rows.Count >= options.MaxRows || bytes > options.MaxResultBytes)
+            if (!result.Truncated && result.Rows.Count < options.MaxRows && ReadRow(columns.Length, ref bytes, options.MaxResultBytes) is { } row)
             {
-                result.Truncated = true;
-                if (readOnly)
-                {
-                    break;
-                }
+                result.Rows.Add(row);
                 continue;
             }
-            result.Rows.Add(ReadRow(columns.Length, ref bytes));
+            result.Truncated = true;
+            if (readOnly)
+            {
+                break;
+            }
         }
         result.Changes = readOnly ? 0 : raw.sqlite3_changes(_connection.Handle);
         return result;
     }
 
-    object?[] ReadRow(int count, ref long bytes)
+    /// <summary>The current row, or null when it would take the answer past <paramref name="maxBytes"/>; values are sized before they are copied.</summary>
+    object?[]? ReadRow(int count, ref long bytes, long maxBytes)
     {
         var row = new object?[count];
         for (var i = 0; i < count; i++)
         {
-            row[i] = raw.sqlite3_column_type(_statement, i) switch
+            var type = raw.sqlite3_column_type(_statement, i);
+            var size = 8L + (type is raw.SQLITE_TEXT or raw.SQLITE_BLOB ? raw.sqlite3_column_bytes(_statement, i) : 0);
+            bytes += size;
+            if (bytes > maxBytes)
+            {
+                return null;
+            }
+            row[i] = type switch
             {
                 raw.SQLITE_INTEGER => raw.sqlite3_column_int64(_statement, i),
                 raw.SQLITE_FLOAT => raw.sqlite3_column_double(_statement, i),
@@ -153,7 +162,6 @@ internal sealed class SqliteStatement : IDisposable
                 raw.SQLITE_BLOB => raw.sqlite3_column_blob(_statement, i).ToArray(),
                 _ => null,
             };
-            bytes += 8 + raw.sqlite3_column_bytes(_statement, i);
         }
         return row;
     }

@@ -53,6 +53,13 @@ internal static class SqliteStatementText
     /// </summary>
     public static SqlShape Shape(string sql)
     {
+        // SQLite reads the text only up to a NUL; so must the checks, or "DELETE FROM t\0 WHERE 1"
+        // would look bounded here and run unbounded there.
+        var nul = sql.IndexOf('\0', StringComparison.Ordinal);
+        if (nul >= 0)
+        {
+            sql = sql[..nul];
+        }
         var lexer = new SqliteLexer(sql);
         var depth = 0;
         var verb = (SqlVerb?)null;
@@ -66,6 +73,9 @@ internal static class SqliteStatementText
                     continue;
                 case SqlTokenKind.Close:
                     depth = Math.Max(0, depth - 1);
+                    continue;
+                // SQLite skips empty statements before the first one: "; DELETE FROM t" is a DELETE.
+                case SqlTokenKind.Semicolon when depth == 0 && verb is null && !inWith:
                     continue;
                 case SqlTokenKind.Semicolon when depth == 0:
                     return new SqlShape(verb ?? SqlVerb.Other, HasWhere: false);

@@ -35,9 +35,6 @@ internal sealed class SqliteTenantConnection : IDisposable
 
     public SqliteGuard Guard => _guard;
 
-    /// <summary>When the running statement passed its deadline (as opposed to being cancelled).</summary>
-    public bool TimedOut { get; private set; }
-
     public long LastUsed { get; set; }
 
     /// <summary>False after a statement left a transaction open, which cannot happen unless something is wrong: such a connection is closed, not reused.</summary>
@@ -78,11 +75,12 @@ internal sealed class SqliteTenantConnection : IDisposable
         Exec(Kind switch
         {
             // auto_vacuum only takes on a new, empty file: it makes deletes give space back, so a
-            // tenant at the storage quota can free room without VACUUM (which is denied).
+            // tenant at the storage quota can free room without VACUUM (which is denied). The
+            // journal size limit shrinks the WAL after a big write, as it too counts toward the quota.
             SqliteConnectionKind.Writer => $"""
                 PRAGMA auto_vacuum=FULL; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
-                PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF; PRAGMA busy_timeout=5000;
-                PRAGMA max_page_count={Math.Max(1, options.MaxDatabaseBytes / 4096)};
+                PRAGMA journal_size_limit={4 * 1024 * 1024}; PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;
+                PRAGMA busy_timeout=5000; PRAGMA max_page_count={Math.Max(1, options.MaxDatabaseBytes / 4096)};
                 """,
             SqliteConnectionKind.Reader => "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF; PRAGMA busy_timeout=5000; PRAGMA query_only=1;",
             _ => "PRAGMA trusted_schema=OFF; PRAGMA query_only=1;",
@@ -105,22 +103,14 @@ internal sealed class SqliteTenantConnection : IDisposable
     /// <summary>Starts the clock for one statement; dispose the scope when the statement is done.</summary>
     public DeadlineScope StartDeadline(TimeSpan budget, CancellationToken cancellationToken)
     {
-        TimedOut = false;
         _guard.Reset();
         _cancellation = cancellationToken;
         _deadline = Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency);
         return new DeadlineScope(this);
     }
 
-    int OnProgress(object? state)
-    {
-        if (Stopwatch.GetTimestamp() > _deadline)
-        {
-            TimedOut = true;
-            return 1;
-        }
-        return _cancellation.IsCancellationRequested ? 1 : 0;
-    }
+    /// <summary>Non-zero interrupts the statement (SQLITE_INTERRUPT): past the deadline, or the caller hung up.</summary>
+    int OnProgress(object? state) => Stopwatch.GetTimestamp() > _deadline || _cancellation.IsCancellationRequested ? 1 : 0;
 
     void Exec(string sql)
     {

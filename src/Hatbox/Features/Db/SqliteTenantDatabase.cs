@@ -18,6 +18,11 @@ internal sealed class SqliteTenantDatabase(SqliteConnectionPool pool, DbEnvironm
     public async Task<Outcome<QueryResult>> QueryAsync(TenantQuery query, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        if (query.Sql.Contains('\0', StringComparison.Ordinal))
+        {
+            // SQLite would stop reading at it, and see a different statement than every check here.
+            return DbErrors.NotAllowed("A NUL character in a statement");
+        }
         var shape = SqliteStatementText.Shape(query.Sql);
         if (shape.IsUnboundedChange)
         {
