@@ -24,7 +24,7 @@ internal sealed class ApiVersionFilter(ApiVersionPinning pinning, IOptions<JsonO
         {
             if (ApiVersions.Find(requested) is null)
             {
-                return InvalidVersion();
+                return ApiVersions.Unknown(ApiVersions.HeaderName);
             }
             version = requested;
         }
@@ -67,7 +67,4 @@ internal sealed class ApiVersionFilter(ApiVersionPinning pinning, IOptions<JsonO
         return TypedResults.Json(node, json.Value.SerializerOptions, statusCode: statusCode);
     }
 
-    static ApiError InvalidVersion() => ApiError.BadRequest("invalid_api_version",
-        $"Unknown API version. Supported versions: {string.Join(", ", ApiVersions.All.Select(v => v.Name))}.",
-        ApiVersions.HeaderName);
 }

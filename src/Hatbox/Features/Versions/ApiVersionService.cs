@@ -35,8 +35,7 @@ internal sealed class ApiVersionService(HatboxDbContext db, TimeProvider time)
     {
         if (ApiVersions.Find(version) is not { } target)
         {
-            return ApiError.BadRequest("invalid_api_version",
-                $"Unknown API version. Supported versions: {string.Join(", ", ApiVersions.All.Select(v => v.Name))}.", "version");
+            return ApiVersions.Unknown("version");
         }
         var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Id == organizationId, cancellationToken);
         if (organization is null)

@@ -1,3 +1,5 @@
+using Hatbox.Common.Errors;
+
 namespace Hatbox.Features.Versions;
 
 /// <summary>
@@ -25,6 +27,10 @@ internal static class ApiVersions
     ];
 
     public static ApiVersion Current => All[0];
+
+    /// <summary>The one answer to an unknown version, naming the supported ones; <paramref name="param"/> is where it came from.</summary>
+    public static ApiError Unknown(string param) => ApiError.BadRequest("invalid_api_version",
+        $"Unknown API version. Supported versions: {string.Join(", ", All.Select(v => v.Name))}.", param);
 
     public static ApiVersion? Find(string? name) => All.FirstOrDefault(v => v.Name == name);
 
