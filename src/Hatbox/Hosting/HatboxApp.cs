@@ -14,6 +14,7 @@ using Hatbox.Features.Usage;
 using Hatbox.Features.Versions;
 using Hatbox.Features.Workspaces;
 using Hatbox.Pipeline;
+using Hatbox.Portal;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -48,6 +49,7 @@ internal static class HatboxApp
         services.AddSingleton<PlatformDatabaseProbe>();
         services.AddNotifications(dataDirectory);
         services.AddVersionAnnouncements();
+        services.AddPortal();
         services.AddHostedService<IdempotencySweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<PlatformDatabaseProbe>());
 
@@ -72,6 +74,7 @@ internal static class HatboxApp
         app.UseExceptionHandler();
         app.UseStatusCodePages(StatusCodeEnvelope.WriteAsync);
         app.UseMiddleware<HttpsOnlyMiddleware>();
+        app.UsePortalAssets();
         app.UseMiddleware<PreflightStage>();
         app.UseMiddleware<ApiKeyStage>();
         app.UseMiddleware<MeteringStage>();
@@ -103,6 +106,8 @@ internal static class HatboxApp
         v1.MapDomains();
         v1.MapOrganizations();
         v1.MapUsage();
+
+        app.MapPortal();
     }
 
     static void ConfigureLogging(ILoggingBuilder logging)

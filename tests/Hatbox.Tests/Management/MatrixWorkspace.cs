@@ -36,7 +36,7 @@ internal sealed record MatrixWorkspace(string Id, string OwnerId, string OwnerKe
         var ct = TestContext.Current.CancellationToken;
         await using var scope = server.Services.CreateAsyncScope();
         var owner = new Actor(OwnerId);
-        var invited = await scope.ServiceProvider.GetRequiredService<InvitationService>().InviteAsync(Id, person.Email, role, owner, ct);
+        var invited = await scope.ServiceProvider.GetRequiredService<InvitationService>().InviteAsync(Id, person.Email, Roles.Name(role), owner, ct);
         Assert.True(invited.Succeeded);
         var updated = await scope.ServiceProvider.GetRequiredService<MemberService>()
             .UpdateAsync(Id, person.UserId, new UpdateMemberRequest(null, apiAccess), owner, ct);

@@ -43,11 +43,8 @@ internal static class MembersCommand
             {
                 return WorkspaceTarget.NotFound(parse.GetValue(workspace)!);
             }
-            if (!Roles.TryParse(parse.GetValue(role), out var parsed))
-            {
-                return CliHost.Fail(ApiError.BadRequest(ErrorCodes.ParameterInvalid, "role is one of admin, leader, developer, member.", "role"));
-            }
-            var invited = await services.GetRequiredService<InvitationService>().InviteAsync(target.Id, parse.GetValue(email), parsed, Actor.Cli, token);
+            var invited = await services.GetRequiredService<InvitationService>()
+                .InviteAsync(target.Id, parse.GetValue(email), parse.GetValue(role), Actor.Cli, token);
             return invited.Succeeded ? CliHost.Print(parse, invited.Value!) : CliHost.Fail(invited.Error!);
         }, ct));
         return command;

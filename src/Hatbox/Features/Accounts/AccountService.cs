@@ -87,6 +87,17 @@ internal sealed class AccountService(
         return user;
     }
 
+    public Task<User?> FindAsync(string userId, CancellationToken cancellationToken) =>
+        db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+
+    /// <summary>Opts the user in to (or out of) the e-mail that announces a new API version.</summary>
+    public async Task<bool> SetNewVersionNoticesAsync(string userId, bool subscribed, CancellationToken cancellationToken)
+    {
+        await db.Users.Where(u => u.Id == userId)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.NotifyNewVersions, subscribed), cancellationToken);
+        return subscribed;
+    }
+
     public static string? NormalizeEmail(string? email)
     {
         var trimmed = email?.Trim().ToLowerInvariant();

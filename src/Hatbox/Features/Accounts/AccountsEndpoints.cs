@@ -1,10 +1,8 @@
 using Hatbox.Common.Binding;
 using Hatbox.Common.Errors;
-using Hatbox.Data;
 using Hatbox.Features.Workspaces;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace Hatbox.Features.Accounts;
 
@@ -54,9 +52,9 @@ internal static class AccountsEndpoints
     }
 
     static async Task<Results<Ok<MeResponse>, ApiError>> GetMe(
-        SignedInUser me, HatboxDbContext db, WorkspaceService workspaces, CancellationToken ct)
+        SignedInUser me, AccountService accounts, WorkspaceService workspaces, CancellationToken ct)
     {
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == me.UserId, ct);
+        var user = await accounts.FindAsync(me.UserId, ct);
         if (user is null)
         {
             return SessionErrors.NotSignedIn;

@@ -27,6 +27,9 @@ internal static class AccountsServiceCollectionExtensions
             cookie.Cookie.SameSite = SameSiteMode.Lax;
             cookie.Cookie.Path = "/";
             cookie.SlidingExpiration = true;
+            // Where portal pages send someone without a session; /v1 answers 401 instead (SessionCookieEvents).
+            cookie.LoginPath = "/signin";
+            cookie.ReturnUrlParameter = "returnUrl";
             cookie.EventsType = typeof(SessionCookieEvents);
         });
         services.AddOptions<CookieAuthenticationOptions>(SessionDefaults.Scheme).Configure<IOptions<AccountOptions>>(
@@ -37,9 +40,9 @@ internal static class AccountsServiceCollectionExtensions
 
         services.AddAntiforgery(csrf =>
         {
+            // /v1 sends the token in this header; portal forms send it as a form field, which is read only
+            // when the header is absent (and a /v1 body, already read by Body<T>, then yields no token).
             csrf.HeaderName = SessionDefaults.CsrfHeaderName;
-            // The header is the only place a token is read from: the body belongs to Body<T>, which has read it already.
-            csrf.SuppressReadingTokenFromFormBody = true;
             csrf.Cookie.Name = SessionDefaults.CsrfCookieName;
             csrf.Cookie.SecurePolicy = CookieSecurePolicy.Always;
             csrf.Cookie.Path = "/";

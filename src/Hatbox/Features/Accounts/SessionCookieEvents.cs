@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 namespace Hatbox.Features.Accounts;
 
 /// <summary>
-/// Makes the cookie scheme behave like an API: a session must still exist server-side, and
+/// A session must still exist server-side. Under <c>/v1</c> the cookie scheme behaves like an API:
 /// refusals are the error envelope (401 <c>not_signed_in</c>, 403 <c>forbidden</c>), never a
-/// redirect to a login page.
+/// redirect; portal pages send the browser to the sign-in page instead.
 /// </summary>
 internal sealed class SessionCookieEvents(SessionService sessions) : CookieAuthenticationEvents
 {
@@ -28,13 +28,17 @@ internal sealed class SessionCookieEvents(SessionService sessions) : CookieAuthe
     }
 
     public override Task RedirectToLogin(RedirectContext<CookieAuthenticationOptions> context) =>
-        ApiErrorWriter.WriteAsync(context.HttpContext, SessionErrors.NotSignedIn);
+        IsApi(context.Request)
+            ? ApiErrorWriter.WriteAsync(context.HttpContext, SessionErrors.NotSignedIn)
+            : base.RedirectToLogin(context);
 
     public override Task RedirectToAccessDenied(RedirectContext<CookieAuthenticationOptions> context) =>
         ApiErrorWriter.WriteAsync(context.HttpContext, SessionErrors.Forbidden);
 
-    // The API never redirects, not even after signing in or out.
+    // Signing in or out never redirects by itself: the API answers, and portal pages choose where to go.
     public override Task RedirectToLogout(RedirectContext<CookieAuthenticationOptions> context) => Task.CompletedTask;
 
     public override Task RedirectToReturnUrl(RedirectContext<CookieAuthenticationOptions> context) => Task.CompletedTask;
+
+    static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/v1", StringComparison.Ordinal);
 }

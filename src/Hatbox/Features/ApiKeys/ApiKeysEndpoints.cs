@@ -68,18 +68,13 @@ internal static class ApiKeysEndpoints
             : ApiError.NotFound(ErrorCodes.NotFound, "No such API key in this workspace.", "keyId");
     }
 
-    /// <summary>Admins revoke any key, even without API access of their own; the service checks ownership for everyone else.</summary>
     static async Task<Results<Ok<ApiKeyResponse>, ApiError>> RevokeApiKey(
         string workspaceId, string keyId, SignedInUser me, WorkspaceAccess access, ApiKeyService keys, CancellationToken ct)
     {
-        var caller = await access.RequireAsync(me.UserId, workspaceId, WorkspaceRole.Member, ct);
+        var caller = await access.RequireKeyRevokerAsync(me.UserId, workspaceId, ct);
         if (!caller.Succeeded)
         {
             return caller.Error!;
-        }
-        if (caller.Value!.Role != WorkspaceRole.Admin && !caller.Value.CanUseApi)
-        {
-            return WorkspaceAccess.ApiAccessDisabled;
         }
         var revoked = await keys.RevokeAsync(caller.Value!.WorkspaceId, keyId, me.Actor, ct);
         return revoked.Succeeded ? TypedResults.Ok(revoked.Value!) : revoked.Error!;

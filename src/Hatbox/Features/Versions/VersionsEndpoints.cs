@@ -1,6 +1,5 @@
 using Hatbox.Common.Binding;
 using Hatbox.Common.Errors;
-using Hatbox.Data;
 using Hatbox.Features.Accounts;
 using Hatbox.Features.Organizations;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -51,18 +50,13 @@ internal static class VersionsEndpoints
         return result.Succeeded ? TypedResults.Ok(result.Value!) : result.Error!;
     }
 
-    static async Task<Ok<NotificationPreferences>> GetNotificationPreferences(SignedInUser me, HatboxDbContext db, CancellationToken ct)
-    {
-        var user = await db.Users.FindAsync([me.UserId], ct);
-        return TypedResults.Ok(new NotificationPreferences(user!.NotifyNewVersions));
-    }
+    static async Task<Results<Ok<NotificationPreferences>, ApiError>> GetNotificationPreferences(
+        SignedInUser me, AccountService accounts, CancellationToken ct) =>
+        await accounts.FindAsync(me.UserId, ct) is { } user
+            ? TypedResults.Ok(new NotificationPreferences(user.NotifyNewVersions))
+            : SessionErrors.NotSignedIn;
 
     static async Task<Ok<NotificationPreferences>> SetNotificationPreferences(
-        Body<NotificationPreferences> body, SignedInUser me, HatboxDbContext db, CancellationToken ct)
-    {
-        var user = await db.Users.FindAsync([me.UserId], ct);
-        user!.NotifyNewVersions = body.Value.NewVersions;
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(new NotificationPreferences(user.NotifyNewVersions));
-    }
+        Body<NotificationPreferences> body, SignedInUser me, AccountService accounts, CancellationToken ct) =>
+        TypedResults.Ok(new NotificationPreferences(await accounts.SetNewVersionNoticesAsync(me.UserId, body.Value.NewVersions, ct)));
 }

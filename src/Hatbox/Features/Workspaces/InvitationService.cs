@@ -12,9 +12,14 @@ internal sealed class InvitationService(HatboxDbContext db, TimeProvider time)
 {
     public sealed record InvitationResponse(string Id, string WorkspaceId, string Email, string Role, DateTimeOffset CreatedAt, DateTimeOffset? AcceptedAt);
 
-    public async Task<Outcome<InvitationResponse>> InviteAsync(string workspaceId, string? email, WorkspaceRole role, Actor actor,
+    /// <summary>Invites an e-mail address with a role (<c>member</c> when none is named).</summary>
+    public async Task<Outcome<InvitationResponse>> InviteAsync(string workspaceId, string? email, string? roleName, Actor actor,
         CancellationToken cancellationToken)
     {
+        if (!Roles.TryParse(roleName ?? "member", out var role))
+        {
+            return ApiError.BadRequest(ErrorCodes.ParameterInvalid, "role is one of admin, leader, developer, member.", "role");
+        }
         var normalized = AccountService.NormalizeEmail(email);
         if (normalized is null)
         {

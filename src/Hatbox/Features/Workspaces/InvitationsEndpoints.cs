@@ -30,11 +30,7 @@ internal static class InvitationsEndpoints
         {
             return caller.Error!;
         }
-        if (!Roles.TryParse(body.Value.Role ?? "member", out var role))
-        {
-            return ApiError.BadRequest(ErrorCodes.ParameterInvalid, "role is one of admin, leader, developer, member.", "role");
-        }
-        var invited = await invitations.InviteAsync(caller.Value!.WorkspaceId, body.Value.Email, role, me.Actor, ct);
+        var invited = await invitations.InviteAsync(caller.Value!.WorkspaceId, body.Value.Email, body.Value.Role, me.Actor, ct);
         return invited.Succeeded
             ? TypedResults.Created($"/v1/workspaces/{caller.Value.WorkspaceId}/invitations", invited.Value)
             : invited.Error!;

@@ -40,4 +40,14 @@ internal sealed class WorkspaceAccess(HatboxDbContext db)
         var member = await RequireAsync(userId, workspaceIdOrSlug, WorkspaceRole.Member, cancellationToken);
         return !member.Succeeded || member.Value!.CanUseApi ? member : ApiAccessDisabled;
     }
+
+    /// <summary>
+    /// Who may revoke keys: admins any key, even without API access of their own; others need the
+    /// API Tokens screen, and the key service then checks that the key is theirs.
+    /// </summary>
+    public async Task<Outcome<Membership>> RequireKeyRevokerAsync(string userId, string workspaceIdOrSlug, CancellationToken cancellationToken)
+    {
+        var member = await RequireAsync(userId, workspaceIdOrSlug, WorkspaceRole.Member, cancellationToken);
+        return !member.Succeeded || member.Value!.Role == WorkspaceRole.Admin || member.Value.CanUseApi ? member : ApiAccessDisabled;
+    }
 }

@@ -1,0 +1,110 @@
+using Hatbox.Features.ApiKeys;
+using Hatbox.Features.Domains;
+using Hatbox.Features.Workspaces;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Hatbox.Portal.Pages.Workspace;
+
+/// <summary>
+/// The API Tokens screen (seed S7–S9): the organization's ORG key, the workspace's keys (a new
+/// one is shown once, here, never again), and its Allowed Domains. Members below developer, or
+/// without API access, get advice to ask an admin instead (seed S8), with a 403.
+/// </summary>
+internal sealed class DevelopersModel(
+    WorkspaceService workspaces, WorkspaceHosts hosts, WorkspaceAccess access, ApiKeyService keys, DomainService domains,
+    TimeProvider time)
+    : WorkspacePage(workspaces, hosts)
+{
+    public bool Allowed { get; private set; }
+
+    public CreatedApiKeyResponse? NewKey { get; private set; }
+
+    public List<ApiKeyResponse> Keys { get; private set; } = [];
+
+    public List<DomainService.DomainResponse> Domains { get; private set; } = [];
+
+    [BindProperty] public string? KeyName { get; set; }
+
+    [BindProperty] public string? Origin { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await ShowAsync(ct);
+
+    public async Task<IActionResult> OnPostCreateKeyAsync(CancellationToken ct)
+    {
+        if (await RequireAccessAsync(ct))
+        {
+            var created = await keys.CreateAsync(Workspace.Id, Me.UserId, Me.Actor, new CreateApiKeyRequest(KeyName, ExpiresAt: null), ct);
+            if (created.Succeeded)
+            {
+                // Shown in this answer only: a redirect would have to carry the secret somewhere.
+                NewKey = created.Value;
+                KeyName = null;
+            }
+            else
+            {
+                ModelState.AddApiError(created.Error!, "Key");
+            }
+        }
+        return await ShowAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostRevokeKeyAsync(string keyId, CancellationToken ct)
+    {
+        var caller = await access.RequireKeyRevokerAsync(Me.UserId, Workspace.Id, ct);
+        var revoked = caller.Succeeded ? await keys.RevokeAsync(Workspace.Id, keyId, Me.Actor, ct) : caller.Error!;
+        if (!revoked.Succeeded)
+        {
+            ModelState.AddApiError(revoked.Error! with { Param = null });
+            return await ShowAsync(ct);
+        }
+        Flash = $"Key {revoked.Value!.Name} ({revoked.Value.Hint}) is revoked. It stops working within a second.";
+        return LocalRedirect($"{Home}/developers");
+    }
+
+    public async Task<IActionResult> OnPostAddDomainAsync(CancellationToken ct)
+    {
+        if (await RequireAccessAsync(ct))
+        {
+            var added = await domains.AddAsync(Workspace.Id, Origin, Me.Actor, ct);
+            if (added.Succeeded)
+            {
+                Flash = $"{added.Value!.Origin} may now call the API from a browser.";
+                return LocalRedirect($"{Home}/developers");
+            }
+            ModelState.AddApiError(added.Error!);
+        }
+        return await ShowAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostRemoveDomainAsync(string domain, CancellationToken ct)
+    {
+        if (await RequireAccessAsync(ct))
+        {
+            if (await domains.RemoveAsync(Workspace.Id, domain, Me.Actor, ct) is not { } error)
+            {
+                Flash = $"{domain} is no longer allowed.";
+                return LocalRedirect($"{Home}/developers");
+            }
+            ModelState.AddApiError(error with { Param = null });
+        }
+        return await ShowAsync(ct);
+    }
+
+    public string StatusOf(ApiKeyResponse key) =>
+        key.RevokedAt is not null ? "revoked" : key.ExpiresAt <= time.GetUtcNow() ? "expired" : "active";
+
+    async Task<bool> RequireAccessAsync(CancellationToken ct) =>
+        Allowed = (await access.RequireApiAccessAsync(Me.UserId, Workspace.Id, ct)).Succeeded;
+
+    async Task<IActionResult> ShowAsync(CancellationToken ct)
+    {
+        if (!await RequireAccessAsync(ct))
+        {
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Page();
+        }
+        Keys = await keys.ListAsync(Workspace.Id, ct);
+        Domains = await domains.ListAsync(Workspace.Id, ct);
+        return Page();
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Mvc.Filters;
+
+namespace Hatbox.Portal;
+
+/// <summary>
+/// Headers on every portal page. The policy allows only our own scripts and styles (no inline
+/// code, so an injected tag does nothing), forms that post back to us, and no framing.
+/// Pages are never cached: some show a new key, and all show a signed-in user's data.
+/// </summary>
+internal sealed class PortalSecurityHeaders : IResultFilter
+{
+    const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+    public void OnResultExecuting(ResultExecutingContext context)
+    {
+        var headers = context.HttpContext.Response.Headers;
+        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "same-origin";
+        headers.CacheControl = "no-store";
+    }
+
+    public void OnResultExecuted(ResultExecutedContext context)
+    {
+    }
+}

@@ -1,0 +1,55 @@
+using Hatbox.Features.Accounts;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
+
+namespace Hatbox.Portal;
+
+internal static class PortalServiceCollectionExtensions
+{
+    /// <summary>
+    /// The workspace web app: Razor Pages on the session cookie of <c>/v1</c>, going through the
+    /// same services as the management API (STYLE.md §9). Every page needs a session except
+    /// sign-up and sign-in, and every form carries an antiforgery token (Razor Pages checks it on
+    /// each POST).
+    /// </summary>
+    public static IServiceCollection AddPortal(this IServiceCollection services)
+    {
+        services.AddSingleton<WorkspaceHosts>();
+        services.AddRazorPages(pages =>
+        {
+            pages.RootDirectory = "/Portal/Pages";
+            // The policy also reads the cookie on the anonymous pages, so they know who is signed in.
+            pages.Conventions.AuthorizeFolder("/", SessionDefaults.Policy);
+            pages.Conventions.AllowAnonymousToPage("/SignIn");
+            pages.Conventions.AllowAnonymousToPage("/SignUp");
+            pages.Conventions.AddFolderRouteModelConvention("/Workspace", AddWorkspaceHostRoute);
+            pages.Conventions.ConfigureFilter(new PortalSecurityHeaders());
+        });
+        services.Configure<CookieTempDataProviderOptions>(flash =>
+        {
+            flash.Cookie.Name = "__Host-hatbox-flash";
+            flash.Cookie.Path = "/";
+            flash.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Each workspace page is written for <c>/w/{slug}/workspace/…</c>; this adds
+    /// <c>/workspace/…</c>, where the host names the workspace (<see cref="WorkspaceHosts"/>).
+    /// </summary>
+    static void AddWorkspaceHostRoute(PageRouteModel page)
+    {
+        const string PathPrefix = "w/{slug}/";
+        foreach (var selector in page.Selectors.ToList())
+        {
+            if (selector.AttributeRouteModel?.Template is { } template && template.StartsWith(PathPrefix, StringComparison.Ordinal))
+            {
+                page.Selectors.Add(new SelectorModel
+                {
+                    AttributeRouteModel = new AttributeRouteModel { Template = template[PathPrefix.Length..] },
+                });
+            }
+        }
+    }
+}
