@@ -19,7 +19,9 @@ internal sealed class PortalSecurityHeaders : IResultFilter
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "same-origin";
-        headers.CacheControl = "no-store";
+        // What antiforgery sets on any page with a form anyway; saying it first keeps its warning out of the log.
+        headers.CacheControl = "no-cache, no-store";
+        headers.Pragma = "no-cache";
     }
 
     public void OnResultExecuted(ResultExecutedContext context)
