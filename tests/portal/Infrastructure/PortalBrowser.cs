@@ -73,6 +73,14 @@ public sealed class PortalBrowser : IAsyncDisposable
         await Page.WaitForURLAsync("**/workspaces");
     }
 
+    /// <summary>Signs in on the public host and opens <paramref name="path"/>.</summary>
+    public async Task SignInAsync(string email, string path = "/workspaces")
+    {
+        await GoAsync($"/signin?returnUrl={Uri.EscapeDataString(path)}");
+        await SubmitSignInAsync(email, Seed.Password);
+        await Page.WaitForURLAsync(new Uri(Root, path).ToString());
+    }
+
     /// <summary>Fills the sign-in form on whatever host the page is on and submits it.</summary>
     public async Task SubmitSignInAsync(string email, string password)
     {
