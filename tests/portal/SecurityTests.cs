@@ -78,7 +78,6 @@ public sealed class SecurityTests(Chromium chromium)
         // Back to the answer of the POST: not cached (no-store), so the browser will not show it again.
         var back = await Record.ExceptionAsync(() => browser.Page.GoBackAsync());
         Assert.Contains("ERR_CACHE_MISS", back?.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(secret, await browser.Page.ContentAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
