@@ -7,7 +7,13 @@ cd "$(dirname "$0")/.."
 section() { printf '\n== %s\n' "$*"; }
 
 section "tools"
-command -v node >/dev/null || { apt-get update -qq && apt-get install -y -qq nodejs npm; }
+missing=()
+command -v node >/dev/null || missing+=(nodejs npm)
+# The portal tests drive Debian's Chromium (Playwright cannot download browsers here).
+[ -x /usr/bin/chromium ] || missing+=(chromium fonts-liberation)
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
 dotnet tool restore
 
 section "build"
@@ -15,7 +21,7 @@ dotnet restore Hatbox.slnx
 dotnet build Hatbox.slnx -c Release --no-restore
 dotnet format Hatbox.slnx --verify-no-changes --no-restore
 
-section ".NET tests"
+section ".NET tests (unit, HTTP, and the portal in headless Chromium)"
 dotnet test Hatbox.slnx -c Release --no-build
 
 section "SDK tests (worqhat@3.14.0 against hatbox serve)"

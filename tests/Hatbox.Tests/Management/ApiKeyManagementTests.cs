@@ -13,22 +13,22 @@ public sealed class ApiKeyManagementTests(ManagementServer fixture) : IClassFixt
     [Fact]
     public async Task CreatingAKeyShowsTheSecretOnceAndListsOnlyItsHint()
     {
-        using var admin = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
         var workspaceId = await admin.CreateWorkspaceAsync();
 
         using var created = await admin.SendAsync(HttpMethod.Post, $"/v1/workspaces/{workspaceId}/keys", new { name = "ci" });
-        var key = await Portal.ReadAsync(created, HttpStatusCode.Created);
+        var key = await Person.ReadAsync(created, HttpStatusCode.Created);
         var keyId = key.GetProperty("keyId").GetString()!;
 
         Assert.StartsWith("wh_", key.GetProperty("apiKey").GetString(), StringComparison.Ordinal);
         Assert.True(created.Headers.CacheControl?.NoStore);
         using var list = await admin.GetAsync($"/v1/workspaces/{workspaceId}/keys");
-        var listed = Assert.Single((await Portal.ReadAsync(list, HttpStatusCode.OK)).GetProperty("items").EnumerateArray());
+        var listed = Assert.Single((await Person.ReadAsync(list, HttpStatusCode.OK)).GetProperty("items").EnumerateArray());
         Assert.Equal(keyId, listed.GetProperty("id").GetString());
         Assert.Equal(admin.UserId, listed.GetProperty("createdBy").GetString());
         Assert.False(listed.TryGetProperty("apiKey", out _));
         using var single = await admin.GetAsync($"/v1/workspaces/{workspaceId}/keys/{keyId}");
-        Assert.False((await Portal.ReadAsync(single, HttpStatusCode.OK)).TryGetProperty("apiKey", out _));
+        Assert.False((await Person.ReadAsync(single, HttpStatusCode.OK)).TryGetProperty("apiKey", out _));
         using var check = await AuthenticateAsync(key.GetProperty("apiKey").GetString()!);
         Assert.Equal(HttpStatusCode.OK, check.StatusCode);
     }
@@ -36,13 +36,13 @@ public sealed class ApiKeyManagementTests(ManagementServer fixture) : IClassFixt
     [Fact]
     public async Task AKeyCanBeCreatedFromAFormBodyWithAnExpiry()
     {
-        using var admin = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
         var workspaceId = await admin.CreateWorkspaceAsync();
         using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "form key", ["expiresAt"] = "2099-01-01T00:00:00Z" });
 
         using var response = await admin.SendAsync(HttpMethod.Post, $"/v1/workspaces/{workspaceId}/keys", form);
 
-        var key = await Portal.ReadAsync(response, HttpStatusCode.Created);
+        var key = await Person.ReadAsync(response, HttpStatusCode.Created);
         Assert.Equal("form key", key.GetProperty("name").GetString());
         Assert.Equal(2099, key.GetProperty("expiresAt").GetDateTimeOffset().Year);
     }
@@ -50,7 +50,7 @@ public sealed class ApiKeyManagementTests(ManagementServer fixture) : IClassFixt
     [Fact]
     public async Task AnUnknownKeyIsNotFound()
     {
-        using var admin = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
         var workspaceId = await admin.CreateWorkspaceAsync();
 
         using var response = await admin.GetAsync($"/v1/workspaces/{workspaceId}/keys/key_unknown");
@@ -61,8 +61,8 @@ public sealed class ApiKeyManagementTests(ManagementServer fixture) : IClassFixt
     [Fact]
     public async Task ADeveloperWithoutApiAccessCannotSeeOrMakeKeys()
     {
-        using var admin = await Portal.SignUpAsync(_server);
-        using var developer = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
+        using var developer = await Person.SignUpAsync(_server);
         var workspaceId = await admin.CreateWorkspaceAsync();
         await admin.AddMemberAsync(workspaceId, developer, "developer", apiAccess: false);
 
@@ -76,8 +76,8 @@ public sealed class ApiKeyManagementTests(ManagementServer fixture) : IClassFixt
     [Fact]
     public async Task ADeveloperRevokesTheirOwnKeyAndItStopsAtOnce()
     {
-        using var admin = await Portal.SignUpAsync(_server);
-        using var developer = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
+        using var developer = await Person.SignUpAsync(_server);
         var workspaceId = await admin.CreateWorkspaceAsync();
         await admin.AddMemberAsync(workspaceId, developer, "developer", apiAccess: true);
         var key = await developer.CreateKeyAsync(workspaceId);
@@ -85,7 +85,7 @@ public sealed class ApiKeyManagementTests(ManagementServer fixture) : IClassFixt
 
         using var revoked = await developer.SendAsync(HttpMethod.Post, $"/v1/workspaces/{workspaceId}/keys/{keyId}/revocations");
 
-        Assert.NotNull((await Portal.ReadAsync(revoked, HttpStatusCode.OK)).GetProperty("revokedAt").GetString());
+        Assert.NotNull((await Person.ReadAsync(revoked, HttpStatusCode.OK)).GetProperty("revokedAt").GetString());
         using var check = await AuthenticateAsync(key.GetProperty("apiKey").GetString()!);
         await ErrorAssert.IsErrorAsync(check, HttpStatusCode.Unauthorized, ErrorCodes.ApiKeyRevoked);
     }
@@ -93,8 +93,8 @@ public sealed class ApiKeyManagementTests(ManagementServer fixture) : IClassFixt
     [Fact]
     public async Task DemotingTheCreatorStopsTheirKeyWithinOneSecondAndRemovingThemMakesItInvalid()
     {
-        using var admin = await Portal.SignUpAsync(_server);
-        using var developer = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
+        using var developer = await Person.SignUpAsync(_server);
         var workspaceId = await admin.CreateWorkspaceAsync();
         await admin.AddMemberAsync(workspaceId, developer, "developer", apiAccess: true);
         var apiKey = (await developer.CreateKeyAsync(workspaceId)).GetProperty("apiKey").GetString()!;

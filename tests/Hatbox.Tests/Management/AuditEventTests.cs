@@ -13,19 +13,19 @@ public sealed class AuditEventTests(ManagementServer fixture) : IClassFixture<Ma
     [Fact]
     public async Task KeyCreationRevocationAndRoleChangesAreListedWithTheirActor()
     {
-        using var admin = await Portal.SignUpAsync(_server);
-        using var developer = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
+        using var developer = await Person.SignUpAsync(_server);
         var workspaceId = await admin.CreateWorkspaceAsync();
         await admin.AddMemberAsync(workspaceId, developer, "developer", apiAccess: true);
         var keyId = (await developer.CreateKeyAsync(workspaceId)).GetProperty("keyId").GetString()!;
         using (var revoked = await admin.SendAsync(HttpMethod.Post, $"/v1/workspaces/{workspaceId}/keys/{keyId}/revocations"))
         {
-            await Portal.ReadAsync(revoked, HttpStatusCode.OK);
+            await Person.ReadAsync(revoked, HttpStatusCode.OK);
         }
         await admin.UpdateMemberAsync(workspaceId, developer.UserId, new { role = "leader" });
 
         using var response = await admin.GetAsync($"/v1/workspaces/{workspaceId}/audit-events");
-        var page = await Portal.ReadAsync(response, HttpStatusCode.OK);
+        var page = await Person.ReadAsync(response, HttpStatusCode.OK);
         var events = page.GetProperty("items").EnumerateArray().ToList();
 
         Assert.Equal(JsonValueKind.Null, page.GetProperty("nextCursor").ValueKind);
@@ -42,8 +42,8 @@ public sealed class AuditEventTests(ManagementServer fixture) : IClassFixture<Ma
     [Fact]
     public async Task PagesFollowTheCursorWithoutGapsOrRepeats()
     {
-        using var admin = await Portal.SignUpAsync(_server);
-        using var member = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
+        using var member = await Person.SignUpAsync(_server);
         var workspaceId = await admin.CreateWorkspaceAsync();
         await admin.AddMemberAsync(workspaceId, member, "developer", apiAccess: false);
         for (var i = 0; i < 3; i++)
@@ -51,7 +51,7 @@ public sealed class AuditEventTests(ManagementServer fixture) : IClassFixture<Ma
             await admin.UpdateMemberAsync(workspaceId, member.UserId, new { apiAccess = i % 2 == 0 });
         }
         using var all = await admin.GetAsync($"/v1/workspaces/{workspaceId}/audit-events");
-        var expected = (await Portal.ReadAsync(all, HttpStatusCode.OK)).GetProperty("items").EnumerateArray()
+        var expected = (await Person.ReadAsync(all, HttpStatusCode.OK)).GetProperty("items").EnumerateArray()
             .Select(e => e.GetProperty("id").GetString()).ToList();
 
         var seen = new List<string?>();
@@ -60,7 +60,7 @@ public sealed class AuditEventTests(ManagementServer fixture) : IClassFixture<Ma
         {
             var query = cursor is null ? "?limit=2" : $"?limit=2&cursor={cursor}";
             using var response = await admin.GetAsync($"/v1/workspaces/{workspaceId}/audit-events{query}");
-            var page = await Portal.ReadAsync(response, HttpStatusCode.OK);
+            var page = await Person.ReadAsync(response, HttpStatusCode.OK);
             Assert.InRange(page.GetProperty("items").GetArrayLength(), 1, 2);
             seen.AddRange(page.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("id").GetString()));
             cursor = page.GetProperty("nextCursor").GetString();
@@ -78,7 +78,7 @@ public sealed class AuditEventTests(ManagementServer fixture) : IClassFixture<Ma
     [InlineData("?cursor=evt_unknown", "cursor")]
     public async Task ABadLimitOrCursorIsRefused(string query, string param)
     {
-        using var admin = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
         var workspaceId = await admin.CreateWorkspaceAsync();
 
         using var response = await admin.GetAsync($"/v1/workspaces/{workspaceId}/audit-events{query}");

@@ -120,7 +120,7 @@ public sealed class AuthMatrixTests(ManagementServer fixture) : IClassFixture<Ma
 
         if (code is null)
         {
-            await Portal.ReadAsync(response, (HttpStatusCode)status);
+            await Person.ReadAsync(response, (HttpStatusCode)status);
         }
         else
         {
@@ -128,13 +128,13 @@ public sealed class AuthMatrixTests(ManagementServer fixture) : IClassFixture<Ma
         }
     }
 
-    async Task<Portal> SignInAsync(MatrixWorkspace workspace, Persona persona)
+    async Task<Person> SignInAsync(MatrixWorkspace workspace, Persona persona)
     {
         if (persona == Persona.Anonymous)
         {
-            return Portal.Anonymous(_server);
+            return Person.Anonymous(_server);
         }
-        var portal = await Portal.SignUpAsync(_server);
+        var portal = await Person.SignUpAsync(_server);
         if (persona == Persona.Outsider)
         {
             await portal.CreateWorkspaceAsync();
@@ -163,7 +163,7 @@ public sealed class AuthMatrixTests(ManagementServer fixture) : IClassFixture<Ma
     static object? BodyFor(HttpMethod method, string path) => (method.Method, path.Split('/')[^1]) switch
     {
         ("POST", "workspaces") => new { slug = PortalSteps.NewSlug() },
-        ("POST", "invitations") => new { email = Portal.NewEmail(), role = "member" },
+        ("POST", "invitations") => new { email = Person.NewEmail(), role = "member" },
         ("POST", "keys") => new { name = "matrix key" },
         ("PATCH", _) => new { role = "developer" },
         _ => null,

@@ -12,10 +12,10 @@ public sealed class CsrfTests(ManagementServer fixture) : IClassFixture<Manageme
     [Fact]
     public async Task TheTokenEndpointNamesTheHeaderToSend()
     {
-        using var portal = await Portal.SignUpAsync(_server);
+        using var portal = await Person.SignUpAsync(_server);
         using var response = await portal.GetAsync("/v1/antiforgery");
 
-        var body = await Portal.ReadAsync(response, HttpStatusCode.OK);
+        var body = await Person.ReadAsync(response, HttpStatusCode.OK);
         Assert.Equal("X-CSRF-TOKEN", body.GetProperty("headerName").GetString());
         Assert.False(string.IsNullOrEmpty(body.GetProperty("token").GetString()));
     }
@@ -23,20 +23,20 @@ public sealed class CsrfTests(ManagementServer fixture) : IClassFixture<Manageme
     [Fact]
     public async Task AWriteWithoutTheTokenIsRefused()
     {
-        using var portal = await Portal.SignUpAsync(_server);
+        using var portal = await Person.SignUpAsync(_server);
         portal.ForgetCsrfToken();
 
         using var response = await portal.SendAsync(HttpMethod.Post, "/v1/workspaces", new { slug = PortalSteps.NewSlug() });
 
         await ErrorAssert.IsErrorAsync(response, HttpStatusCode.Forbidden, ErrorCodes.CsrfTokenInvalid, ErrorTypes.Permission);
         using var list = await portal.GetAsync("/v1/workspaces");
-        Assert.Equal(0, (await Portal.ReadAsync(list, HttpStatusCode.OK)).GetProperty("items").GetArrayLength());
+        Assert.Equal(0, (await Person.ReadAsync(list, HttpStatusCode.OK)).GetProperty("items").GetArrayLength());
     }
 
     [Fact]
     public async Task AFormPostWithoutTheTokenIsRefusedLikeAJsonOne()
     {
-        using var portal = await Portal.SignUpAsync(_server);
+        using var portal = await Person.SignUpAsync(_server);
         portal.ForgetCsrfToken();
         using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["slug"] = PortalSteps.NewSlug() });
 
@@ -48,10 +48,10 @@ public sealed class CsrfTests(ManagementServer fixture) : IClassFixture<Manageme
     [Fact]
     public async Task ATokenFromAnotherUsersSessionIsRefused()
     {
-        using var victim = await Portal.SignUpAsync(_server);
-        using var attacker = await Portal.SignUpAsync(_server);
+        using var victim = await Person.SignUpAsync(_server);
+        using var attacker = await Person.SignUpAsync(_server);
         using var tokenResponse = await attacker.GetAsync("/v1/antiforgery");
-        var attackerToken = (await Portal.ReadAsync(tokenResponse, HttpStatusCode.OK)).GetProperty("token").GetString()!;
+        var attackerToken = (await Person.ReadAsync(tokenResponse, HttpStatusCode.OK)).GetProperty("token").GetString()!;
         victim.ForgetCsrfToken();
 
         using var response = await victim.SendWithHeaderAsync(HttpMethod.Delete, "/v1/sessions/current", "X-CSRF-TOKEN", attackerToken);
@@ -62,7 +62,7 @@ public sealed class CsrfTests(ManagementServer fixture) : IClassFixture<Manageme
     [Fact]
     public async Task SigningOutWithoutTheTokenIsRefusedAndTheSessionLives()
     {
-        using var portal = await Portal.SignUpAsync(_server);
+        using var portal = await Person.SignUpAsync(_server);
         portal.ForgetCsrfToken();
 
         using var signOut = await portal.SendAsync(HttpMethod.Delete, "/v1/sessions/current");
@@ -75,7 +75,7 @@ public sealed class CsrfTests(ManagementServer fixture) : IClassFixture<Manageme
     [Fact]
     public async Task AnAnonymousWriteIsNotSignedInRatherThanACsrfFailure()
     {
-        using var portal = Portal.Anonymous(_server);
+        using var portal = Person.Anonymous(_server);
         using var response = await portal.SendAsync(HttpMethod.Post, "/v1/workspaces", new { slug = PortalSteps.NewSlug() });
 
         await ErrorAssert.IsErrorAsync(response, HttpStatusCode.Unauthorized, ErrorCodes.Unauthenticated);
@@ -84,11 +84,11 @@ public sealed class CsrfTests(ManagementServer fixture) : IClassFixture<Manageme
     [Fact]
     public async Task ATokenFetchedBeforeSigningInAgainNoLongerWorks()
     {
-        using var portal = await Portal.SignUpAsync(_server);
+        using var portal = await Person.SignUpAsync(_server);
         using var stale = await portal.GetAsync("/v1/antiforgery");
-        var staleToken = (await Portal.ReadAsync(stale, HttpStatusCode.OK)).GetProperty("token").GetString()!;
-        using var other = await Portal.SignUpAsync(_server);
-        using (var signIn = await portal.SignInAsync(other.Email, Portal.Password))
+        var staleToken = (await Person.ReadAsync(stale, HttpStatusCode.OK)).GetProperty("token").GetString()!;
+        using var other = await Person.SignUpAsync(_server);
+        using (var signIn = await portal.SignInAsync(other.Email, Person.Password))
         {
             Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
         }

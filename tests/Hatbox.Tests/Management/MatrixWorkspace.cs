@@ -20,7 +20,7 @@ internal sealed record MatrixWorkspace(string Id, string OwnerId, string OwnerKe
         await using var scope = server.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var db = services.GetRequiredService<HatboxDbContext>();
-        var owner = new User { Id = Ids.New("usr"), Email = Portal.NewEmail(), Name = "Owner", PasswordHash = "", CreatedAt = DateTimeOffset.UtcNow };
+        var owner = new User { Id = Ids.New("usr"), Email = Person.NewEmail(), Name = "Owner", PasswordHash = "", CreatedAt = DateTimeOffset.UtcNow };
         db.Users.Add(owner);
         await db.SaveChangesAsync(ct);
         var workspace = await services.GetRequiredService<WorkspaceService>()
@@ -31,7 +31,7 @@ internal sealed record MatrixWorkspace(string Id, string OwnerId, string OwnerKe
     }
 
     /// <summary>Makes <paramref name="person"/> a member with this role, as the owner would by invitation.</summary>
-    public async Task AddAsync(TestServer server, Portal person, WorkspaceRole role, bool apiAccess)
+    public async Task AddAsync(TestServer server, Person person, WorkspaceRole role, bool apiAccess)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var scope = server.Services.CreateAsyncScope();

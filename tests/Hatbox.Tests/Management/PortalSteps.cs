@@ -9,19 +9,19 @@ internal static class PortalSteps
     public static string NewSlug() => "ws-" + Guid.NewGuid().ToString("N")[..12];
 
     /// <summary>Creates a workspace (the caller becomes its admin with API access) and returns its id.</summary>
-    public static async Task<string> CreateWorkspaceAsync(this Portal admin, string? slug = null)
+    public static async Task<string> CreateWorkspaceAsync(this Person admin, string? slug = null)
     {
         using var response = await admin.SendAsync(HttpMethod.Post, "/v1/workspaces",
             new { name = "Test workspace", slug = slug ?? NewSlug(), organizationName = "Test org" });
-        return (await Portal.ReadAsync(response, HttpStatusCode.Created)).GetProperty("id").GetString()!;
+        return (await Person.ReadAsync(response, HttpStatusCode.Created)).GetProperty("id").GetString()!;
     }
 
     /// <summary>Invites <paramref name="person"/>, whose account exists, so they join at once; then sets their API access.</summary>
-    public static async Task AddMemberAsync(this Portal admin, string workspaceId, Portal person, string role, bool apiAccess)
+    public static async Task AddMemberAsync(this Person admin, string workspaceId, Person person, string role, bool apiAccess)
     {
         using (var invited = await admin.SendAsync(HttpMethod.Post, $"/v1/workspaces/{workspaceId}/invitations", new { email = person.Email, role }))
         {
-            await Portal.ReadAsync(invited, HttpStatusCode.Created);
+            await Person.ReadAsync(invited, HttpStatusCode.Created);
         }
         if (apiAccess)
         {
@@ -29,16 +29,16 @@ internal static class PortalSteps
         }
     }
 
-    public static async Task<JsonElement> UpdateMemberAsync(this Portal admin, string workspaceId, string userId, object change)
+    public static async Task<JsonElement> UpdateMemberAsync(this Person admin, string workspaceId, string userId, object change)
     {
         using var response = await admin.SendAsync(HttpMethod.Patch, $"/v1/workspaces/{workspaceId}/members/{userId}", change);
-        return await Portal.ReadAsync(response, HttpStatusCode.OK);
+        return await Person.ReadAsync(response, HttpStatusCode.OK);
     }
 
     /// <summary>Creates a key as this person and returns the created answer, the only one with the secret.</summary>
-    public static async Task<JsonElement> CreateKeyAsync(this Portal person, string workspaceId, string name = "test key")
+    public static async Task<JsonElement> CreateKeyAsync(this Person person, string workspaceId, string name = "test key")
     {
         using var response = await person.SendAsync(HttpMethod.Post, $"/v1/workspaces/{workspaceId}/keys", new { name });
-        return await Portal.ReadAsync(response, HttpStatusCode.Created);
+        return await Person.ReadAsync(response, HttpStatusCode.Created);
     }
 }

@@ -17,7 +17,7 @@ public sealed class SessionExpiryTests(ManagementServer fixture) : IClassFixture
     [Fact]
     public async Task AnExpiredSessionIsRefusedEvenThoughItsCookieIsStillValid()
     {
-        using var portal = await Portal.SignUpAsync(_server);
+        using var portal = await Person.SignUpAsync(_server);
         await SetExpiryAsync(portal.UserId, DateTimeOffset.UtcNow.AddMinutes(-1));
 
         using var response = await portal.GetAsync("/v1/me");
@@ -28,7 +28,7 @@ public sealed class SessionExpiryTests(ManagementServer fixture) : IClassFixture
     [Fact]
     public async Task UsingASessionNearItsEndExtendsItByFourteenDays()
     {
-        using var portal = await Portal.SignUpAsync(_server);
+        using var portal = await Person.SignUpAsync(_server);
         await SetExpiryAsync(portal.UserId, DateTimeOffset.UtcNow.AddDays(1));
 
         using var response = await portal.GetAsync("/v1/me");

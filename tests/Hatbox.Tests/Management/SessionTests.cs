@@ -12,10 +12,10 @@ public sealed class SessionTests(ManagementServer fixture) : IClassFixture<Manag
     [Fact]
     public async Task SigningUpAnswersTheUserAndSignsIn()
     {
-        using var portal = await Portal.SignUpAsync(_server);
+        using var portal = await Person.SignUpAsync(_server);
 
         using var response = await portal.GetAsync("/v1/me");
-        var me = await Portal.ReadAsync(response, HttpStatusCode.OK);
+        var me = await Person.ReadAsync(response, HttpStatusCode.OK);
         Assert.Equal(portal.UserId, me.GetProperty("user").GetProperty("id").GetString());
         Assert.Equal(portal.Email, me.GetProperty("user").GetProperty("email").GetString());
         Assert.Equal(0, me.GetProperty("workspaces").GetArrayLength());
@@ -24,10 +24,10 @@ public sealed class SessionTests(ManagementServer fixture) : IClassFixture<Manag
     [Fact]
     public async Task TheSessionCookieIsHostOnlySecureHttpOnlyAndLax()
     {
-        using var portal = Portal.Anonymous(_server);
-        using var response = await portal.SendAsync(HttpMethod.Post, "/v1/accounts", new { email = Portal.NewEmail(), password = Portal.Password });
+        using var portal = Person.Anonymous(_server);
+        using var response = await portal.SendAsync(HttpMethod.Post, "/v1/accounts", new { email = Person.NewEmail(), password = Person.Password });
 
-        await Portal.ReadAsync(response, HttpStatusCode.Created);
+        await Person.ReadAsync(response, HttpStatusCode.Created);
         var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("__Host-hatbox=", StringComparison.Ordinal));
         var attributes = cookie.Split(';', StringSplitOptions.TrimEntries).Skip(1).Select(a => a.ToLowerInvariant()).ToList();
         Assert.Contains("secure", attributes);
@@ -41,25 +41,25 @@ public sealed class SessionTests(ManagementServer fixture) : IClassFixture<Manag
     [Fact]
     public async Task SigningUpWithAFormBodyWorksLikeJson()
     {
-        using var portal = Portal.Anonymous(_server);
+        using var portal = Person.Anonymous(_server);
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["email"] = Portal.NewEmail(),
-            ["password"] = Portal.Password,
+            ["email"] = Person.NewEmail(),
+            ["password"] = Person.Password,
             ["name"] = "Form User",
         });
         using var response = await portal.SendAsync(HttpMethod.Post, "/v1/accounts", form);
 
-        var user = await Portal.ReadAsync(response, HttpStatusCode.Created);
+        var user = await Person.ReadAsync(response, HttpStatusCode.Created);
         Assert.Equal("Form User", user.GetProperty("name").GetString());
     }
 
     [Fact]
     public async Task SigningUpTwiceWithOneAddressIsAConflict()
     {
-        using var first = await Portal.SignUpAsync(_server);
-        using var second = Portal.Anonymous(_server);
-        using var response = await second.SendAsync(HttpMethod.Post, "/v1/accounts", new { email = first.Email, password = Portal.Password });
+        using var first = await Person.SignUpAsync(_server);
+        using var second = Person.Anonymous(_server);
+        using var response = await second.SendAsync(HttpMethod.Post, "/v1/accounts", new { email = first.Email, password = Person.Password });
 
         await ErrorAssert.IsErrorAsync(response, HttpStatusCode.Conflict, ErrorCodes.EmailTaken);
     }
@@ -67,10 +67,10 @@ public sealed class SessionTests(ManagementServer fixture) : IClassFixture<Manag
     [Fact]
     public async Task SigningInWithTheRightPasswordStartsASession()
     {
-        using var signedUp = await Portal.SignUpAsync(_server);
-        using var browser = Portal.Anonymous(_server);
+        using var signedUp = await Person.SignUpAsync(_server);
+        using var browser = Person.Anonymous(_server);
 
-        using var signIn = await browser.SignInAsync(signedUp.Email, Portal.Password);
+        using var signIn = await browser.SignInAsync(signedUp.Email, Person.Password);
         using var me = await browser.GetAsync("/v1/me");
 
         Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
@@ -80,8 +80,8 @@ public sealed class SessionTests(ManagementServer fixture) : IClassFixture<Manag
     [Fact]
     public async Task SigningOutMakesACopiedCookieUseless()
     {
-        using var portal = await Portal.SignUpAsync(_server);
-        using var thief = Portal.WithCopiedCookies(_server, portal.CookieHeader);
+        using var portal = await Person.SignUpAsync(_server);
+        using var thief = Person.WithCopiedCookies(_server, portal.CookieHeader);
         using (var before = await thief.GetAsync("/v1/me"))
         {
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);
@@ -99,13 +99,13 @@ public sealed class SessionTests(ManagementServer fixture) : IClassFixture<Manag
     [Fact]
     public async Task SigningInAgainEndsThePreviousSessionOfThatBrowser()
     {
-        using var portal = await Portal.SignUpAsync(_server);
+        using var portal = await Person.SignUpAsync(_server);
         var oldCookies = portal.CookieHeader;
 
-        using var signIn = await portal.SignInAsync(portal.Email, Portal.Password);
+        using var signIn = await portal.SignInAsync(portal.Email, Person.Password);
         Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
 
-        using var replay = Portal.WithCopiedCookies(_server, oldCookies);
+        using var replay = Person.WithCopiedCookies(_server, oldCookies);
         using var response = await replay.GetAsync("/v1/me");
         await ErrorAssert.IsErrorAsync(response, HttpStatusCode.Unauthorized, ErrorCodes.Unauthenticated);
     }
@@ -113,7 +113,7 @@ public sealed class SessionTests(ManagementServer fixture) : IClassFixture<Manag
     [Fact]
     public async Task WithoutASessionTheApiAnswersNotSignedInAndNeverRedirects()
     {
-        using var portal = Portal.Anonymous(_server);
+        using var portal = Person.Anonymous(_server);
         using var response = await portal.GetAsync("/v1/me");
 
         await ErrorAssert.IsErrorAsync(response, HttpStatusCode.Unauthorized, ErrorCodes.Unauthenticated, ErrorTypes.Authentication);
@@ -123,7 +123,7 @@ public sealed class SessionTests(ManagementServer fixture) : IClassFixture<Manag
     [Fact]
     public async Task AnApiKeyDoesNotOpenTheManagementApi()
     {
-        using var admin = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
         var workspaceId = await admin.CreateWorkspaceAsync();
         var key = (await admin.CreateKeyAsync(workspaceId)).GetProperty("apiKey").GetString();
         using var client = _server.CreateClient();
@@ -137,11 +137,11 @@ public sealed class SessionTests(ManagementServer fixture) : IClassFixture<Manag
     [Fact]
     public async Task AWrongPasswordAndAnUnknownAccountGetTheSameAnswer()
     {
-        using var portal = await Portal.SignUpAsync(_server);
-        using var browser = Portal.Anonymous(_server);
+        using var portal = await Person.SignUpAsync(_server);
+        using var browser = Person.Anonymous(_server);
 
         using var wrong = await browser.SignInAsync(portal.Email, "not the password");
-        using var unknown = await browser.SignInAsync(Portal.NewEmail(), Portal.Password);
+        using var unknown = await browser.SignInAsync(Person.NewEmail(), Person.Password);
 
         await ErrorAssert.IsErrorAsync(wrong, HttpStatusCode.Unauthorized, ErrorCodes.InvalidCredentials, ErrorTypes.Authentication);
         await ErrorAssert.IsErrorAsync(unknown, HttpStatusCode.Unauthorized, ErrorCodes.InvalidCredentials, ErrorTypes.Authentication);
@@ -150,16 +150,16 @@ public sealed class SessionTests(ManagementServer fixture) : IClassFixture<Manag
     [Fact]
     public async Task RepeatedFailuresLockTheAccountWithTheSameAnswerAsAnUnknownAccount()
     {
-        using var portal = await Portal.SignUpAsync(_server);
-        using var attacker = Portal.Anonymous(_server);
+        using var portal = await Person.SignUpAsync(_server);
+        using var attacker = Person.Anonymous(_server);
         for (var i = 0; i < 5; i++)
         {
             using var failed = await attacker.SignInAsync(portal.Email, $"guess number {i}");
             await ErrorAssert.IsErrorAsync(failed, HttpStatusCode.Unauthorized, ErrorCodes.InvalidCredentials);
         }
 
-        using var rightPassword = await attacker.SignInAsync(portal.Email, Portal.Password);
-        using var unknown = await attacker.SignInAsync(Portal.NewEmail(), Portal.Password);
+        using var rightPassword = await attacker.SignInAsync(portal.Email, Person.Password);
+        using var unknown = await attacker.SignInAsync(Person.NewEmail(), Person.Password);
 
         await ErrorAssert.IsErrorAsync(rightPassword, HttpStatusCode.Unauthorized, ErrorCodes.InvalidCredentials, ErrorTypes.Authentication);
         await ErrorAssert.IsErrorAsync(unknown, HttpStatusCode.Unauthorized, ErrorCodes.InvalidCredentials, ErrorTypes.Authentication);

@@ -13,11 +13,11 @@ public sealed class WorkspaceTests(ManagementServer fixture) : IClassFixture<Man
     [Fact]
     public async Task CreatingAWorkspaceMakesTheCreatorItsAdminWithApiAccess()
     {
-        using var admin = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
         var slug = PortalSteps.NewSlug();
 
         using var created = await admin.SendAsync(HttpMethod.Post, "/v1/workspaces", new { name = "Acme", slug, organizationName = "Acme Inc" });
-        var workspace = await Portal.ReadAsync(created, HttpStatusCode.Created);
+        var workspace = await Person.ReadAsync(created, HttpStatusCode.Created);
 
         Assert.StartsWith("ws_", workspace.GetProperty("id").GetString(), StringComparison.Ordinal);
         Assert.Equal(slug, workspace.GetProperty("slug").GetString());
@@ -25,19 +25,19 @@ public sealed class WorkspaceTests(ManagementServer fixture) : IClassFixture<Man
         Assert.True(workspace.GetProperty("apiAccess").GetBoolean());
         Assert.StartsWith("org_", workspace.GetProperty("orgKey").GetString(), StringComparison.Ordinal);
         using var me = await admin.GetAsync("/v1/me");
-        var workspaces = (await Portal.ReadAsync(me, HttpStatusCode.OK)).GetProperty("workspaces");
+        var workspaces = (await Person.ReadAsync(me, HttpStatusCode.OK)).GetProperty("workspaces");
         Assert.Equal(slug, Assert.Single(workspaces.EnumerateArray()).GetProperty("slug").GetString());
     }
 
     [Fact]
     public async Task TheWorkspaceListIsOnePageWithANullCursor()
     {
-        using var admin = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
         await admin.CreateWorkspaceAsync();
         await admin.CreateWorkspaceAsync();
 
         using var response = await admin.GetAsync("/v1/workspaces");
-        var page = await Portal.ReadAsync(response, HttpStatusCode.OK);
+        var page = await Person.ReadAsync(response, HttpStatusCode.OK);
 
         Assert.Equal(2, page.GetProperty("items").GetArrayLength());
         Assert.Equal(JsonValueKind.Null, page.GetProperty("nextCursor").ValueKind);
@@ -46,12 +46,12 @@ public sealed class WorkspaceTests(ManagementServer fixture) : IClassFixture<Man
     [Fact]
     public async Task AWorkspaceCanBeNamedByItsSlug()
     {
-        using var admin = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
         var slug = PortalSteps.NewSlug();
         var id = await admin.CreateWorkspaceAsync(slug);
 
         using var response = await admin.GetAsync($"/v1/workspaces/{slug}/members");
-        var members = await Portal.ReadAsync(response, HttpStatusCode.OK);
+        var members = await Person.ReadAsync(response, HttpStatusCode.OK);
 
         Assert.Equal(admin.UserId, Assert.Single(members.GetProperty("items").EnumerateArray()).GetProperty("userId").GetString());
         Assert.StartsWith("ws_", id, StringComparison.Ordinal);
@@ -60,8 +60,8 @@ public sealed class WorkspaceTests(ManagementServer fixture) : IClassFixture<Man
     [Fact]
     public async Task ATakenSlugIsAConflict()
     {
-        using var first = await Portal.SignUpAsync(_server);
-        using var second = await Portal.SignUpAsync(_server);
+        using var first = await Person.SignUpAsync(_server);
+        using var second = await Person.SignUpAsync(_server);
         var slug = PortalSteps.NewSlug();
         await first.CreateWorkspaceAsync(slug);
 
@@ -73,9 +73,9 @@ public sealed class WorkspaceTests(ManagementServer fixture) : IClassFixture<Man
     [Fact]
     public async Task ANewWorkspaceIsOnTheFreePlanWhateverTheBodySays()
     {
-        using var admin = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
         using var created = await admin.SendAsync(HttpMethod.Post, "/v1/workspaces", new { slug = PortalSteps.NewSlug(), plan = "enterprise" });
-        var workspaceId = (await Portal.ReadAsync(created, HttpStatusCode.Created)).GetProperty("id").GetString()!;
+        var workspaceId = (await Person.ReadAsync(created, HttpStatusCode.Created)).GetProperty("id").GetString()!;
         var key = (await admin.CreateKeyAsync(workspaceId)).GetProperty("apiKey").GetString();
 
         using var client = _server.CreateClient();
@@ -83,13 +83,13 @@ public sealed class WorkspaceTests(ManagementServer fixture) : IClassFixture<Man
         request.Headers.Authorization = new("Bearer", key);
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 
-        Assert.Equal("free", (await Portal.ReadAsync(response, HttpStatusCode.OK)).GetProperty("plan").GetString());
+        Assert.Equal("free", (await Person.ReadAsync(response, HttpStatusCode.OK)).GetProperty("plan").GetString());
     }
 
     [Fact]
     public async Task TheLastAdminCannotBeDemoted()
     {
-        using var admin = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
         var workspaceId = await admin.CreateWorkspaceAsync();
 
         using var response = await admin.SendAsync(HttpMethod.Patch, $"/v1/workspaces/{workspaceId}/members/{admin.UserId}", new { role = "developer" });
@@ -100,7 +100,7 @@ public sealed class WorkspaceTests(ManagementServer fixture) : IClassFixture<Man
     [Fact]
     public async Task TheLastAdminCannotBeRemoved()
     {
-        using var admin = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
         var workspaceId = await admin.CreateWorkspaceAsync();
 
         using var response = await admin.SendAsync(HttpMethod.Delete, $"/v1/workspaces/{workspaceId}/members/{admin.UserId}");
@@ -111,8 +111,8 @@ public sealed class WorkspaceTests(ManagementServer fixture) : IClassFixture<Man
     [Fact]
     public async Task AnAdminCanStepDownOnceAnotherAdminExists()
     {
-        using var admin = await Portal.SignUpAsync(_server);
-        using var other = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
+        using var other = await Person.SignUpAsync(_server);
         var workspaceId = await admin.CreateWorkspaceAsync();
         await admin.AddMemberAsync(workspaceId, other, "admin", apiAccess: false);
 
@@ -124,34 +124,34 @@ public sealed class WorkspaceTests(ManagementServer fixture) : IClassFixture<Man
     [Fact]
     public async Task AnInvitationBecomesAMembershipWhenThatAddressSignsUp()
     {
-        using var admin = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
         var workspaceId = await admin.CreateWorkspaceAsync();
-        var email = Portal.NewEmail();
+        var email = Person.NewEmail();
         using (var invited = await admin.SendAsync(HttpMethod.Post, $"/v1/workspaces/{workspaceId}/invitations", new { email, role = "leader" }))
         {
-            await Portal.ReadAsync(invited, HttpStatusCode.Created);
+            await Person.ReadAsync(invited, HttpStatusCode.Created);
         }
 
-        using var newcomer = await Portal.SignUpAsync(_server, email);
+        using var newcomer = await Person.SignUpAsync(_server, email);
 
         using var me = await newcomer.GetAsync("/v1/me");
-        var workspace = Assert.Single((await Portal.ReadAsync(me, HttpStatusCode.OK)).GetProperty("workspaces").EnumerateArray());
+        var workspace = Assert.Single((await Person.ReadAsync(me, HttpStatusCode.OK)).GetProperty("workspaces").EnumerateArray());
         Assert.Equal(workspaceId, workspace.GetProperty("id").GetString());
         Assert.Equal("leader", workspace.GetProperty("role").GetString());
         Assert.False(workspace.GetProperty("apiAccess").GetBoolean());
         using var list = await admin.GetAsync($"/v1/workspaces/{workspaceId}/invitations");
-        var invitation = Assert.Single((await Portal.ReadAsync(list, HttpStatusCode.OK)).GetProperty("items").EnumerateArray());
+        var invitation = Assert.Single((await Person.ReadAsync(list, HttpStatusCode.OK)).GetProperty("items").EnumerateArray());
         Assert.NotEqual(JsonValueKind.Null, invitation.GetProperty("acceptedAt").ValueKind);
     }
 
     [Fact]
     public async Task AnInvitationWithAnUnknownRoleIsRefused()
     {
-        using var admin = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
         var workspaceId = await admin.CreateWorkspaceAsync();
 
         using var response = await admin.SendAsync(HttpMethod.Post, $"/v1/workspaces/{workspaceId}/invitations",
-            new { email = Portal.NewEmail(), role = "owner" });
+            new { email = Person.NewEmail(), role = "owner" });
 
         var error = await ErrorAssert.IsErrorAsync(response, HttpStatusCode.BadRequest, ErrorCodes.ParameterInvalid);
         Assert.Equal("role", error.GetProperty("error").GetProperty("param").GetString());
@@ -160,7 +160,7 @@ public sealed class WorkspaceTests(ManagementServer fixture) : IClassFixture<Man
     [Fact]
     public async Task UpdatingSomeoneWhoIsNotAMemberIsNotFound()
     {
-        using var admin = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
         var workspaceId = await admin.CreateWorkspaceAsync();
 
         using var response = await admin.SendAsync(HttpMethod.Patch, $"/v1/workspaces/{workspaceId}/members/usr_nobody", new { role = "member" });

@@ -14,13 +14,13 @@ public sealed class UsageManagementTests(ManagementServer fixture) : IClassFixtu
     [Fact]
     public async Task AdminsReadUsageAndStatementsOthersDoNot()
     {
-        using var admin = await Portal.SignUpAsync(_server);
-        using var developer = await Portal.SignUpAsync(_server);
-        using var stranger = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
+        using var developer = await Person.SignUpAsync(_server);
+        using var stranger = await Person.SignUpAsync(_server);
         var workspaceId = await admin.CreateWorkspaceAsync();
         await admin.AddMemberAsync(workspaceId, developer, "developer", apiAccess: true);
         using var workspace = await admin.GetAsync($"/v1/workspaces/{workspaceId}");
-        var organizationId = (await Portal.ReadAsync(workspace, HttpStatusCode.OK)).GetProperty("organizationId").GetString();
+        var organizationId = (await Person.ReadAsync(workspace, HttpStatusCode.OK)).GetProperty("organizationId").GetString();
         var month = BillingMonth.Of(DateTimeOffset.UtcNow);
 
         using var usage = await admin.GetAsync($"/v1/organizations/{organizationId}/usage?month={month}");
@@ -29,8 +29,8 @@ public sealed class UsageManagementTests(ManagementServer fixture) : IClassFixtu
         using var byDeveloper = await developer.GetAsync($"/v1/organizations/{organizationId}/usage");
         using var byStranger = await stranger.GetAsync($"/v1/organizations/{organizationId}/usage");
 
-        Assert.Equal(0, (await Portal.ReadAsync(usage, HttpStatusCode.OK)).GetProperty("requests").GetInt64());
-        var bill = await Portal.ReadAsync(statement, HttpStatusCode.OK);
+        Assert.Equal(0, (await Person.ReadAsync(usage, HttpStatusCode.OK)).GetProperty("requests").GetInt64());
+        var bill = await Person.ReadAsync(statement, HttpStatusCode.OK);
         Assert.Equal("free", bill.GetProperty("plan").GetString());
         Assert.Equal(10_000, bill.GetProperty("included").GetInt64());
         await ErrorAssert.IsErrorAsync(badMonth, HttpStatusCode.BadRequest, ErrorCodes.ParameterInvalid);

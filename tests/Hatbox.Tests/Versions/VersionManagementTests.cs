@@ -10,22 +10,22 @@ public sealed class VersionManagementTests(ManagementServer fixture) : IClassFix
 {
     readonly TestServer _server = fixture.Server;
 
-    static async Task<string> OrganizationOfAsync(Portal person, string workspaceId)
+    static async Task<string> OrganizationOfAsync(Person person, string workspaceId)
     {
         using var response = await person.GetAsync($"/v1/workspaces/{workspaceId}");
-        return (await Portal.ReadAsync(response, HttpStatusCode.OK)).GetProperty("organizationId").GetString()!;
+        return (await Person.ReadAsync(response, HttpStatusCode.OK)).GetProperty("organizationId").GetString()!;
     }
 
     [Fact]
     public async Task TheCatalogListsEveryVersionWithItsChangelogAndTheCallersPin()
     {
-        using var admin = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
         var workspaceId = await admin.CreateWorkspaceAsync();
         var organizationId = await OrganizationOfAsync(admin, workspaceId);
 
         using var response = await admin.GetAsync("/v1/versions");
 
-        var catalog = await Portal.ReadAsync(response, HttpStatusCode.OK);
+        var catalog = await Person.ReadAsync(response, HttpStatusCode.OK);
         Assert.Equal("2025-10-28", catalog.GetProperty("currentVersion").GetString());
         var versions = catalog.GetProperty("versions").EnumerateArray().ToList();
         Assert.Equal(["2025-10-28", "2025-06-01"], versions.Select(v => v.GetProperty("name").GetString()));
@@ -37,7 +37,7 @@ public sealed class VersionManagementTests(ManagementServer fixture) : IClassFix
     [Fact]
     public async Task AnAdminUpgradesAndRollsBackAndAnUpgradeCannotGoBackward()
     {
-        using var admin = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
         var workspaceId = await admin.CreateWorkspaceAsync();
         var organizationId = await OrganizationOfAsync(admin, workspaceId);
         var path = $"/v1/organizations/{organizationId}/api-version";
@@ -53,16 +53,16 @@ public sealed class VersionManagementTests(ManagementServer fixture) : IClassFix
     [Fact]
     public async Task OnlyAdminsChangeTheVersionAndStrangersSeeNothing()
     {
-        using var admin = await Portal.SignUpAsync(_server);
-        using var developer = await Portal.SignUpAsync(_server);
-        using var stranger = await Portal.SignUpAsync(_server);
+        using var admin = await Person.SignUpAsync(_server);
+        using var developer = await Person.SignUpAsync(_server);
+        using var stranger = await Person.SignUpAsync(_server);
         var workspaceId = await admin.CreateWorkspaceAsync();
         await admin.AddMemberAsync(workspaceId, developer, "developer", apiAccess: true);
         var path = $"/v1/organizations/{await OrganizationOfAsync(admin, workspaceId)}/api-version";
 
         using var byDeveloper = await developer.SendAsync(HttpMethod.Put, path, new { version = "2025-10-28" });
         using var byStranger = await stranger.SendAsync(HttpMethod.Put, path, new { version = "2025-10-28" });
-        using var anonymous = await Portal.Anonymous(_server).SendAsync(HttpMethod.Put, path, new { version = "2025-10-28" });
+        using var anonymous = await Person.Anonymous(_server).SendAsync(HttpMethod.Put, path, new { version = "2025-10-28" });
 
         await ErrorAssert.IsErrorAsync(byDeveloper, HttpStatusCode.Forbidden, ErrorCodes.Forbidden);
         await ErrorAssert.IsErrorAsync(byStranger, HttpStatusCode.NotFound, ErrorCodes.NotFound);
@@ -72,13 +72,13 @@ public sealed class VersionManagementTests(ManagementServer fixture) : IClassFix
     [Fact]
     public async Task NewVersionEmailsAreOptInAndCanBeSwitchedOff()
     {
-        using var user = await Portal.SignUpAsync(_server);
+        using var user = await Person.SignUpAsync(_server);
 
         using var initial = await user.GetAsync("/v1/me/notification-preferences");
-        Assert.False((await Portal.ReadAsync(initial, HttpStatusCode.OK)).GetProperty("newVersions").GetBoolean());
+        Assert.False((await Person.ReadAsync(initial, HttpStatusCode.OK)).GetProperty("newVersions").GetBoolean());
         using var on = await user.SendAsync(HttpMethod.Put, "/v1/me/notification-preferences", new { newVersions = true });
-        Assert.True((await Portal.ReadAsync(on, HttpStatusCode.OK)).GetProperty("newVersions").GetBoolean());
+        Assert.True((await Person.ReadAsync(on, HttpStatusCode.OK)).GetProperty("newVersions").GetBoolean());
         using var off = await user.SendAsync(HttpMethod.Put, "/v1/me/notification-preferences", new { newVersions = false });
-        Assert.False((await Portal.ReadAsync(off, HttpStatusCode.OK)).GetProperty("newVersions").GetBoolean());
+        Assert.False((await Person.ReadAsync(off, HttpStatusCode.OK)).GetProperty("newVersions").GetBoolean());
     }
 }

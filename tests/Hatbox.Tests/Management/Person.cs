@@ -11,13 +11,13 @@ namespace Hatbox.Tests.Management;
 /// A browser stand-in for one person: its own cookie jar over real HTTPS, and the CSRF header
 /// once signed in, as the portal's pages will send it.
 /// </summary>
-internal sealed class Portal : IDisposable
+internal sealed class Person : IDisposable
 {
     public const string Password = "a long test password";
 
     readonly HttpClient _http;
 
-    Portal(TestServer server, string? cookieHeader = null)
+    Person(TestServer server, string? cookieHeader = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -49,16 +49,16 @@ internal sealed class Portal : IDisposable
     /// <summary>The cookies this browser would send, e.g. to replay them from somewhere else.</summary>
     public string CookieHeader => Cookies.GetCookieHeader(_http.BaseAddress!);
 
-    public static Portal Anonymous(TestServer server) => new(server);
+    public static Person Anonymous(TestServer server) => new(server);
 
     /// <summary>Another machine replaying copied cookies, with no jar of its own.</summary>
-    public static Portal WithCopiedCookies(TestServer server, string cookieHeader) => new(server, cookieHeader);
+    public static Person WithCopiedCookies(TestServer server, string cookieHeader) => new(server, cookieHeader);
 
     public static string NewEmail() => $"{Guid.NewGuid():N}@example.test";
 
-    public static async Task<Portal> SignUpAsync(TestServer server, string? email = null)
+    public static async Task<Person> SignUpAsync(TestServer server, string? email = null)
     {
-        var portal = new Portal(server);
+        var portal = new Person(server);
         using var response = await portal.SendAsync(HttpMethod.Post, "/v1/accounts",
             new { email = email ?? NewEmail(), password = Password, name = "Test User" });
         var user = await ReadAsync(response, HttpStatusCode.Created);
