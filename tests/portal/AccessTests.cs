@@ -13,8 +13,7 @@ public sealed class AccessTests(Chromium chromium)
     public async Task AMemberWithoutApiAccessIsToldToAskAnAdminInsteadOfSeeingTheTokensScreen(string role, bool apiAccess)
     {
         await using var server = await TestServer.StartAsync();
-        var owner = await Seed.UserAsync(server, Seed.UniqueEmail("owner"));
-        var workspace = await Seed.WorkspaceAsync(server, owner, Seed.UniqueSlug("team"));
+        var (owner, workspace) = await Seed.OwnerAndWorkspaceAsync(server, "owner");
         var person = await Seed.UserAsync(server, Seed.UniqueEmail(role));
         await Seed.MemberAsync(server, workspace, owner, person, role, apiAccess);
         await using var browser = await PortalBrowser.OpenAsync(chromium, server, test: $"{nameof(AMemberWithoutApiAccessIsToldToAskAnAdminInsteadOfSeeingTheTokensScreen)}-{role}");
@@ -38,10 +37,8 @@ public sealed class AccessTests(Chromium chromium)
     public async Task AnotherTenantsWorkspaceIsNotFoundAndItsKeysCannotBeRevokedFromYours()
     {
         await using var server = await TestServer.StartAsync();
-        var mallory = await Seed.UserAsync(server, Seed.UniqueEmail("mallory"));
-        var own = await Seed.WorkspaceAsync(server, mallory, Seed.UniqueSlug("mine"));
-        var victim = await Seed.UserAsync(server, Seed.UniqueEmail("victim"));
-        var theirs = await Seed.WorkspaceAsync(server, victim, Seed.UniqueSlug("theirs"));
+        var (mallory, own) = await Seed.OwnerAndWorkspaceAsync(server, "mallory");
+        var (victim, theirs) = await Seed.OwnerAndWorkspaceAsync(server, "victim");
         var theirKey = await CreateKeyAsync(server, theirs.Id, victim.Id);
         await using var browser = await PortalBrowser.OpenAsync(chromium, server);
         await browser.SignInAsync(mallory.Email);

@@ -16,8 +16,7 @@ public sealed class AccessibilityTests(Chromium chromium)
     public async Task EveryPageHasNoAccessibilityViolations()
     {
         await using var server = await TestServer.StartAsync();
-        var owner = await Seed.UserAsync(server, Seed.UniqueEmail("owner"));
-        var workspace = await Seed.WorkspaceAsync(server, owner, Seed.UniqueSlug("team"));
+        var (owner, workspace) = await Seed.OwnerAndWorkspaceAsync(server, "owner");
         await using var browser = await PortalBrowser.OpenAsync(chromium, server);
 
         var violations = new List<string>();
@@ -51,8 +50,7 @@ public sealed class AccessibilityTests(Chromium chromium)
     public async Task EveryPageFitsANarrowScreen()
     {
         await using var server = await TestServer.StartAsync();
-        var owner = await Seed.UserAsync(server, Seed.UniqueEmail("owner"));
-        var workspace = await Seed.WorkspaceAsync(server, owner, Seed.UniqueSlug("team"));
+        var (owner, workspace) = await Seed.OwnerAndWorkspaceAsync(server, "owner");
         await AccessTests.CreateKeyAsync(server, workspace.Id, owner.Id);
         await using var browser = await PortalBrowser.OpenAsync(chromium, server, new ViewportSize { Width = 360, Height = 740 });
         await browser.SignInAsync(owner.Email);
@@ -75,8 +73,7 @@ public sealed class AccessibilityTests(Chromium chromium)
     public async Task AKeyIsCreatedAndCopiedWithTheKeyboardAlone()
     {
         await using var server = await TestServer.StartAsync();
-        var owner = await Seed.UserAsync(server, Seed.UniqueEmail("owner"));
-        var workspace = await Seed.WorkspaceAsync(server, owner, Seed.UniqueSlug("team"));
+        var (owner, workspace) = await Seed.OwnerAndWorkspaceAsync(server, "owner");
         await using var browser = await PortalBrowser.OpenAsync(chromium, server);
         await browser.SignInAsync(owner.Email, $"/w/{workspace.Slug}/workspace/developers");
 

@@ -12,8 +12,7 @@ public sealed class ManagementPagesTests(Chromium chromium)
     public async Task AnAdminInvitesSomeoneAndMakesThemADeveloperWhoThenReachesTheTokensScreen()
     {
         await using var server = await TestServer.StartAsync();
-        var owner = await Seed.UserAsync(server, Seed.UniqueEmail("owner"));
-        var workspace = await Seed.WorkspaceAsync(server, owner, Seed.UniqueSlug("team"));
+        var (owner, workspace) = await Seed.OwnerAndWorkspaceAsync(server, "owner");
         await using var admin = await PortalBrowser.OpenAsync(chromium, server);
         var members = $"/w/{workspace.Slug}/workspace/members";
         await admin.SignInAsync(owner.Email, members);
@@ -56,8 +55,7 @@ public sealed class ManagementPagesTests(Chromium chromium)
     public async Task UsageShowsTheRequestsOfTheMonthByDayKeyAndEndpointWithTheStatement()
     {
         await using var server = await TestServer.StartAsync();
-        var owner = await Seed.UserAsync(server, Seed.UniqueEmail("owner"));
-        var workspace = await Seed.WorkspaceAsync(server, owner, Seed.UniqueSlug("team"));
+        var (owner, workspace) = await Seed.OwnerAndWorkspaceAsync(server, "owner");
         var key = await AccessTests.CreateKeyAsync(server, workspace.Id, owner.Id);
         using var client = server.CreateClient();
         for (var i = 0; i < 3; i++)
@@ -82,8 +80,7 @@ public sealed class ManagementPagesTests(Chromium chromium)
     public async Task AnAdminUpgradesTheApiVersionRollsItBackAndSubscribesToNotices()
     {
         await using var server = await TestServer.StartAsync();
-        var owner = await Seed.UserAsync(server, Seed.UniqueEmail("owner"));
-        var workspace = await Seed.WorkspaceAsync(server, owner, Seed.UniqueSlug("team"));
+        var (owner, workspace) = await Seed.OwnerAndWorkspaceAsync(server, "owner");
         await using (var scope = server.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<ApiVersionService>()

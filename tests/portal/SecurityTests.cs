@@ -41,8 +41,7 @@ public sealed class SecurityTests(Chromium chromium)
     public async Task AFormPostedWithoutItsAntiforgeryTokenChangesNothing()
     {
         await using var server = await TestServer.StartAsync();
-        var user = await Seed.UserAsync(server, Seed.UniqueEmail("ada"));
-        var workspace = await Seed.WorkspaceAsync(server, user, Seed.UniqueSlug("acme"));
+        var (user, workspace) = await Seed.OwnerAndWorkspaceAsync(server, "ada");
         await using var browser = await PortalBrowser.OpenAsync(chromium, server);
         await browser.SignInAsync(user.Email);
 
@@ -63,8 +62,7 @@ public sealed class SecurityTests(Chromium chromium)
     public async Task ANewKeyIsShownOnceAndNeverAgain()
     {
         await using var server = await TestServer.StartAsync();
-        var user = await Seed.UserAsync(server, Seed.UniqueEmail("ada"));
-        var workspace = await Seed.WorkspaceAsync(server, user, Seed.UniqueSlug("acme"));
+        var (user, workspace) = await Seed.OwnerAndWorkspaceAsync(server, "ada");
         await using var browser = await PortalBrowser.OpenAsync(chromium, server);
         var tokens = $"/w/{workspace.Slug}/workspace/developers";
         await browser.SignInAsync(user.Email, tokens);

@@ -81,8 +81,7 @@ public sealed class SeedJourneyTests(Chromium chromium)
 
     static async Task AllowInAnotherWorkspaceAsync(TestServer server, string origin)
     {
-        var owner = await Seed.UserAsync(server, Seed.UniqueEmail("other"));
-        var workspace = await Seed.WorkspaceAsync(server, owner, Seed.UniqueSlug("other"));
+        var (owner, workspace) = await Seed.OwnerAndWorkspaceAsync(server, "other");
         await using var scope = server.Services.CreateAsyncScope();
         var added = await scope.ServiceProvider.GetRequiredService<DomainService>()
             .AddAsync(workspace.Id, origin, new Common.Actor(owner.Id), TestContext.Current.CancellationToken);

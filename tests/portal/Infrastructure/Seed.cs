@@ -16,6 +16,13 @@ public static class Seed
 
     public static string UniqueEmail(string name) => $"{name}-{Guid.NewGuid():N}@example.com";
 
+    /// <summary>A new user with a new workspace of their own, in which they are admin with API access.</summary>
+    internal static async Task<(User Owner, WorkspaceResponse Workspace)> OwnerAndWorkspaceAsync(TestServer server, string name = "owner")
+    {
+        var owner = await UserAsync(server, UniqueEmail(name));
+        return (owner, await WorkspaceAsync(server, owner, UniqueSlug("team")));
+    }
+
     internal static async Task<User> UserAsync(TestServer server, string email)
     {
         await using var scope = server.Services.CreateAsyncScope();
