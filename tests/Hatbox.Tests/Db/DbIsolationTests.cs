@@ -86,4 +86,18 @@ public sealed class DbIsolationTests : IAsyncLifetime
         await db.QueryOkAsync("CREATE TABLE t (x)");
         Assert.True(File.Exists(Path.Combine(DbTestSettings.TenantFolder(_server, tenant), "production.db")));
     }
+
+    [Fact]
+    public async Task ATenantsFolderIsReadableByTheServersUserAlone()
+    {
+        var tenant = await TestTenant.CreateAsync(_server);
+
+        await new DbClient(_http, tenant.ApiKey).QueryOkAsync("CREATE TABLE t (x)");
+
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
+                File.GetUnixFileMode(DbTestSettings.TenantFolder(_server, tenant)));
+        }
+    }
 }

@@ -57,7 +57,7 @@ internal sealed class SqliteConnectionPool(string path, DbOptions options, TimeP
         {
             if (_writer is null)
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                DiskSync.CreateFolder(Path.GetDirectoryName(path)!);
                 _writer = SqliteTenantConnection.Open(path, SqliteConnectionKind.Writer, options);
                 _exists = true;
             }

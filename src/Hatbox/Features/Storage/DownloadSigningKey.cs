@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Hatbox.Common;
 
 namespace Hatbox.Features.Storage;
 

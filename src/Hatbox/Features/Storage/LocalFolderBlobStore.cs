@@ -1,4 +1,5 @@
 using System.Buffers;
+using Hatbox.Common;
 
 namespace Hatbox.Features.Storage;
 

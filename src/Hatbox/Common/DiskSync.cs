@@ -1,12 +1,13 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace Hatbox.Features.Storage;
+namespace Hatbox.Common;
 
 /// <summary>
 /// Two disk calls .NET does not offer, from libc: fsync on a directory, which makes a rename or a
 /// new entry in it survive power loss (dotnet/runtime#28169: File.OpenHandle refuses directories),
 /// and Linux's sync_file_range, which starts writing a file's pages out while it is still arriving.
+/// Used by stored files and tenant databases alike.
 /// </summary>
 internal static class DiskSync
 {
@@ -35,6 +36,32 @@ internal static class DiskSync
         finally
         {
             _ = Close(descriptor);
+        }
+    }
+
+    /// <summary>
+    /// Creates a folder and any missing parents, mode 0700 where created, and flushes the parent
+    /// of each one it created, top down: a file fsynced inside it (a database's WAL, say) is then
+    /// on disk with every folder above it, not only with its own folder's entry.
+    /// </summary>
+    public static void CreateFolder(string path)
+    {
+        var missing = new Stack<string>();
+        for (var folder = Path.GetFullPath(path); !Directory.Exists(folder); folder = Path.GetDirectoryName(folder)!)
+        {
+            missing.Push(folder);
+        }
+        while (missing.TryPop(out var folder))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(folder);
+            }
+            else
+            {
+                Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+            FlushDirectory(Path.GetDirectoryName(folder)!);
         }
     }
 
