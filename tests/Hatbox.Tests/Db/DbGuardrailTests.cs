@@ -172,6 +172,24 @@ public sealed class DbGuardrailTests : IAsyncLifetime
         Assert.Equal(2, (await db.RowsAsync("SELECT name FROM pragma_table_info('t')")).Length);
     }
 
+    /// <summary>
+    /// Which authorizer calls a table-valued function raises has changed between SQLite versions
+    /// (reference/security.md §b.1 item 3): this fails if an upgrade starts refusing JSON.
+    /// </summary>
+    [Fact]
+    public async Task JsonFunctionsWorkUnderTheAuthorizer()
+    {
+        var (db, _) = await NewTenantWithRowsAsync();
+
+        Assert.Equal([1L, 2L], (await db.RowsAsync("SELECT value FROM json_each('[1, 2]') ORDER BY key")).Select(r => r.GetProperty("value").GetInt64()));
+        Assert.Equal(4, (await db.RowsAsync("SELECT fullkey FROM json_tree('{\"a\": [1, 2]}')")).Length);
+        var row = Assert.Single(await db.RowsAsync(
+            "SELECT json_extract('{\"a\": {\"b\": 7}}', '$.a.b') AS b, '{\"c\": \"x\"}' ->> '$.c' AS c, json_group_array(name) AS names FROM t"));
+        Assert.Equal(7, row.GetProperty("b").GetInt64());
+        Assert.Equal("x", row.GetProperty("c").GetString());
+        Assert.Equal("[\"row 1\",\"row 2\",\"row 3\"]", row.GetProperty("names").GetString());
+    }
+
     [Theory]
     [InlineData("BEGIN")]
     [InlineData("COMMIT")]
@@ -266,6 +284,8 @@ public sealed class DbGuardrailTests : IAsyncLifetime
         await RefusedAsync(attacker, $"ATTACH '{newFile}' AS copy");
         await RefusedAsync(attacker, $"VACUUM INTO '{newFile}'");
         await RefusedAsync(attacker, "ATTACH $1 AS victim", DbClient.Positional(victimFile));
+        await RefusedAsync(attacker, $"ATTACH 'file:{newFile}?mode=rwc' AS copy");
+        await RefusedAsync(attacker, "ATTACH 'file::memory:' AS scratch");
 
         Assert.False(File.Exists(newFile));
         Assert.Equal(["production.db", "production.db-shm", "production.db-wal"],

@@ -74,6 +74,7 @@ public sealed class SqliteGuardTests : IDisposable
         Assert.Equal(Options.MaxValueBytes, raw.sqlite3_limit(_writer.Handle, raw.SQLITE_LIMIT_LENGTH, -1));
         Assert.Equal(Options.MaxColumns, raw.sqlite3_limit(_writer.Handle, raw.SQLITE_LIMIT_COLUMN, -1));
         Assert.Equal(SqliteLimits.ExpressionDepth, raw.sqlite3_limit(_writer.Handle, raw.SQLITE_LIMIT_EXPR_DEPTH, -1));
+        Assert.Equal(SqliteLimits.TriggerDepth, raw.sqlite3_limit(_writer.Handle, raw.SQLITE_LIMIT_TRIGGER_DEPTH, -1));
         Assert.Equal(ErrorCodes.SqlError, Run("UPDATE sqlite_schema SET sql = 'x' WHERE name = 't'")?.Code);
     }
 

@@ -56,6 +56,8 @@ internal static class ErrorCodes
     public const string QueryTimeout = "query_timeout";
     public const string QueryNotAllowed = "query_not_allowed";
     public const string QueryTooLong = "query_too_long";
+    public const string QueryTooComplex = "query_too_complex";
+    public const string QueryMemoryExceeded = "query_memory_exceeded";
     public const string TooManyParameters = "too_many_parameters";
     public const string DatabaseBusy = "database_busy";
     public const string NotImplemented = "not_implemented";

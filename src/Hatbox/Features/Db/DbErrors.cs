@@ -33,6 +33,16 @@ internal static class DbErrors
     public static ApiError TooLong(int maxBytes) =>
         ApiError.BadRequest(ErrorCodes.QueryTooLong, $"A statement may be at most {maxBytes} bytes long.", "query");
 
+    public static ApiError TooComplex(long maxTokens) =>
+        ApiError.BadRequest(ErrorCodes.QueryTooComplex,
+            $"Copying the statement's CTEs into every place that names them would add more than {maxTokens} tokens; name each CTE fewer times.",
+            "query");
+
+    /// <summary>422: SQLite ran out of the memory the server allows it; smaller values or fewer columns will fit.</summary>
+    public static ApiError MemoryExceeded() =>
+        new(StatusCodes.Status422UnprocessableEntity, ErrorTypes.InvalidRequest, ErrorCodes.QueryMemoryExceeded,
+            "The statement needed more memory than the server allows and was stopped.", "query");
+
     public static ApiError TooManyParameters(int max) =>
         ApiError.BadRequest(ErrorCodes.TooManyParameters, $"A statement may use at most {max} parameters.", "params");
 

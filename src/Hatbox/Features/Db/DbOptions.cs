@@ -28,6 +28,14 @@ internal sealed class DbOptions
     /// <summary>Largest string or blob a statement may build (<c>SQLITE_LIMIT_LENGTH</c>).</summary>
     [Range(1024, 1_000_000_000)] public int MaxValueBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Heap all SQLite connections of the process may hold (<c>sqlite3_hard_heap_limit64</c>); a
+    /// statement that needs more fails with <c>query_memory_exceeded</c> instead of the process
+    /// running out. Process-wide, platform database included, so it is generous; half of it is the
+    /// soft limit, past which SQLite reuses cache pages rather than allocating more.
+    /// </summary>
+    [Range(256L * 1024 * 1024, long.MaxValue)] public long SqliteHeapLimitBytes { get; set; } = 1024L * 1024 * 1024;
+
     /// <summary>Columns of a table or a result (<c>SQLITE_LIMIT_COLUMN</c>).</summary>
     [Range(8, 2_000)] public int MaxColumns { get; set; } = 200;
 

@@ -26,6 +26,8 @@ internal static class SqliteErrors
             raw.SQLITE_AUTH => DbErrors.NotAllowed("This statement"),
             // Interrupted by the progress handler: past the deadline, or the caller hung up.
             raw.SQLITE_INTERRUPT => DbErrors.Timeout(options.QueryTimeout),
+            // Past the process's SQLite heap limit (SqliteHeapLimit): the statement held too much at once.
+            raw.SQLITE_NOMEM => DbErrors.MemoryExceeded(),
             raw.SQLITE_CONSTRAINT => DbErrors.Constraint(message),
             raw.SQLITE_FULL => DbErrors.StorageFull(),
             raw.SQLITE_BUSY or raw.SQLITE_LOCKED => DbErrors.Busy(),

@@ -12,6 +12,11 @@ internal static class SqliteLimits
     public const int CompoundSelect = 50;
     public const int FunctionArguments = 100;
     public const int LikePatternLength = 10_000;
+    /// <summary>
+    /// Tenant triggers are off (<c>SQLITE_DBCONFIG_ENABLE_TRIGGER</c>), but foreign-key actions run
+    /// as triggers: each level of an <c>ON DELETE CASCADE</c> chain is one. security.md's 10.
+    /// </summary>
+    public const int TriggerDepth = 10;
 
     public static void Apply(sqlite3 handle, DbOptions options)
     {
@@ -26,7 +31,7 @@ internal static class SqliteLimits
         raw.sqlite3_limit(handle, raw.SQLITE_LIMIT_LIKE_PATTERN_LENGTH, LikePatternLength);
         // The request's own cap is MaxParameters; insert and update bind up to two per column.
         raw.sqlite3_limit(handle, raw.SQLITE_LIMIT_VARIABLE_NUMBER, Math.Max(options.MaxParameters, options.MaxColumns * 2));
-        raw.sqlite3_limit(handle, raw.SQLITE_LIMIT_TRIGGER_DEPTH, 1);
+        raw.sqlite3_limit(handle, raw.SQLITE_LIMIT_TRIGGER_DEPTH, TriggerDepth);
         raw.sqlite3_limit(handle, raw.SQLITE_LIMIT_WORKER_THREADS, 0);
     }
 }

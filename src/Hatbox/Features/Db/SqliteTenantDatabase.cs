@@ -32,6 +32,10 @@ internal sealed class SqliteTenantDatabase(SqliteConnectionPool pool, DbEnvironm
         {
             return DbErrors.NotAllowed("VACUUM");
         }
+        if (SqliteCteExpansion.IsTooLarge(query.Sql))
+        {
+            return DbErrors.TooComplex(SqliteCteExpansion.MaxCopiedTokens);
+        }
         var wrote = false;
         var outcome = await _runner.RunTenantAsync(SqliteStatementText.Rewrite(query.Sql), query.Parameters, async ct =>
         {

@@ -21,6 +21,7 @@ internal sealed class SqliteTenantDatabaseProvider : ITenantDatabaseProvider, ID
         _paths = paths;
         _options = options.Value;
         _time = time;
+        SqliteHeapLimit.Apply(_options);
         var idle = TimeSpan.FromSeconds(_options.IdleConnectionSeconds);
         _sweeper = time.CreateTimer(_ => CloseIdle(idle), null, idle, idle);
     }
