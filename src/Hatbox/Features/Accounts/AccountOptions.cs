@@ -16,6 +16,9 @@ internal sealed class AccountOptions
 
     [Range(1, 1440)] public int LockoutMinutes { get; set; } = 15;
 
+    /// <summary>Sign-in and sign-up attempts per client address per minute, whatever the account.</summary>
+    [Range(1, 100_000)] public int SignInAttemptsPerMinute { get; set; } = 60;
+
     /// <summary>A portal session ends after this many days without use (sliding, checked server-side).</summary>
     [Range(1, 90)] public int SessionDays { get; set; } = 14;
 }

@@ -22,8 +22,13 @@ internal static class AccountsEndpoints
     }
 
     static async Task<Results<Created<UserResponse>, ApiError>> SignUp(
-        Body<SignUpRequest> body, AccountService accounts, SessionService sessions, HttpContext http, CancellationToken ct)
+        Body<SignUpRequest> body, AccountService accounts, SessionService sessions, SignInThrottle throttle, HttpContext http,
+        CancellationToken ct)
     {
+        if (throttle.TryAttempt(http) is { } refused)
+        {
+            return refused;
+        }
         var user = await accounts.SignUpAsync(body.Value.Email, body.Value.Password, body.Value.Name, ct);
         if (!user.Succeeded)
         {
@@ -34,8 +39,13 @@ internal static class AccountsEndpoints
     }
 
     static async Task<Results<Ok<UserResponse>, ApiError>> SignIn(
-        Body<SignInRequest> body, AccountService accounts, SessionService sessions, HttpContext http, CancellationToken ct)
+        Body<SignInRequest> body, AccountService accounts, SessionService sessions, SignInThrottle throttle, HttpContext http,
+        CancellationToken ct)
     {
+        if (throttle.TryAttempt(http) is { } refused)
+        {
+            return refused;
+        }
         var user = await accounts.SignInAsync(body.Value.Email, body.Value.Password, ct);
         if (!user.Succeeded)
         {

@@ -15,6 +15,7 @@ internal static class AccountsServiceCollectionExtensions
         services.AddScoped<AccountService>();
         services.AddScoped<SessionService>();
         services.AddScoped<SessionCookieEvents>();
+        services.AddSingleton<SignInThrottle>();
 
         // No default scheme: only /v1 (whose policy names this scheme) reads the session cookie;
         // the public API and /health never pay for it.

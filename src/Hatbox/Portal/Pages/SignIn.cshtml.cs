@@ -9,7 +9,8 @@ namespace Hatbox.Portal.Pages;
 /// session cookie is a <c>__Host-</c> cookie, so each host has its own session: signing in "to a
 /// workspace" (seed S10) is signing in on its host.
 /// </summary>
-internal sealed class SignInModel(AccountService accounts, SessionService sessions, WorkspaceHosts hosts) : PageModel
+internal sealed class SignInModel(AccountService accounts, SessionService sessions, SignInThrottle throttle, WorkspaceHosts hosts)
+    : PageModel
 {
     [BindProperty] public string? Email { get; set; }
 
@@ -21,10 +22,11 @@ internal sealed class SignInModel(AccountService accounts, SessionService sessio
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var user = await accounts.SignInAsync(Email, Password, ct);
+        var user = throttle.TryAttempt(HttpContext) ?? await accounts.SignInAsync(Email, Password, ct);
         if (!user.Succeeded)
         {
-            ModelState.AddModelError("", user.Error!.Message);
+            ModelState.AddApiError(user.Error! with { Param = null });
+            Response.StatusCode = user.Error.Status;
             return Page();
         }
         await sessions.StartAsync(HttpContext, user.Value!, ct);

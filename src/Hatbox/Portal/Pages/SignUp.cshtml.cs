@@ -1,11 +1,15 @@
 using Hatbox.Features.Accounts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 
 namespace Hatbox.Portal.Pages;
 
-internal sealed class SignUpModel(AccountService accounts, SessionService sessions) : PageModel
+internal sealed class SignUpModel(AccountService accounts, SessionService sessions, SignInThrottle throttle, IOptions<AccountOptions> options)
+    : PageModel
 {
+    public int MinPasswordLength => options.Value.MinPasswordLength;
+
     [BindProperty] public string? Email { get; set; }
 
     [BindProperty] public string? Name { get; set; }
@@ -14,10 +18,11 @@ internal sealed class SignUpModel(AccountService accounts, SessionService sessio
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var user = await accounts.SignUpAsync(Email, Password, Name, ct);
+        var user = throttle.TryAttempt(HttpContext) ?? await accounts.SignUpAsync(Email, Password, Name, ct);
         if (!user.Succeeded)
         {
             ModelState.AddApiError(user.Error!);
+            Response.StatusCode = user.Error!.Status;
             return Page();
         }
         await sessions.StartAsync(HttpContext, user.Value!, ct);
