@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Hatbox.Data;
 using Hatbox.Hosting;
+using Hatbox.Pipeline;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -23,7 +24,10 @@ internal static class ServeCommand
             var settings = new ServeSettings(parse.GetValue(data), parse.GetValue(httpsPort), parse.GetValue(httpPort),
                 parse.GetValue(config), parse.GetValue(listen));
             using var console = BufferedConsole.Install();
-            await using var app = HatboxApp.Build(settings);
+            // The access log hands its lines to the buffered console as UTF-8 (AccessLog); given
+            // Console.Out, which is the console behind a synchronizing wrapper, it would go through strings.
+            await using var app = HatboxApp.Build(settings, builder => builder.Services.AddSingleton(
+                provider => new AccessLog(console, provider.GetRequiredService<TimeProvider>())));
             await PlatformDatabaseMigrator.MigrateAsync(app.Services, cancellationToken);
             await app.StartAsync(cancellationToken);
             PrintBanner(app);

@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
+using Hatbox.Hosting;
 
 namespace Hatbox.Pipeline;
 
@@ -11,32 +13,94 @@ namespace Hatbox.Pipeline;
 /// here a line is formatted on the request thread and appended to the buffered stdout.
 /// Never a header, query string or body, so no key or secret reaches the log.
 /// </summary>
+/// <remarks>
+/// A line is formatted as UTF-8 into a buffer and JSON writer kept per thread, and handed to a
+/// <see cref="BufferedConsole"/> as bytes: no allocation per line, no string built only to be
+/// encoded back. Any other writer gets the line as a string.
+/// </remarks>
 internal sealed class AccessLog(TextWriter output, TimeProvider time)
 {
     public const string Category = "Hatbox.AccessLog";
 
+    /// <summary>The length of <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>.</summary>
+    internal const int TimestampLength = 24;
+
+    static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode("Timestamp");
+    static readonly JsonEncodedText LogLevelName = JsonEncodedText.Encode("LogLevel");
+    static readonly JsonEncodedText Information = JsonEncodedText.Encode("Information");
+    static readonly JsonEncodedText CategoryName = JsonEncodedText.Encode("Category");
+    static readonly JsonEncodedText CategoryValue = JsonEncodedText.Encode(Category);
+    static readonly JsonEncodedText StateName = JsonEncodedText.Encode("State");
+    static readonly JsonEncodedText MethodName = JsonEncodedText.Encode("Method");
+    static readonly JsonEncodedText PathName = JsonEncodedText.Encode("Path");
+    static readonly JsonEncodedText StatusCodeName = JsonEncodedText.Encode("StatusCode");
+    static readonly JsonEncodedText DurationMsName = JsonEncodedText.Encode("DurationMs");
+    static readonly JsonEncodedText RequestIdName = JsonEncodedText.Encode("RequestId");
+
     [ThreadStatic]
     static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic]
+    static Utf8JsonWriter? t_json;
+
+    readonly BufferedConsole? _console = output as BufferedConsole;
 
     public void Write(string method, string path, int statusCode, double durationMs, string requestId)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
         buffer.ResetWrittenCount();
-        using (var json = new Utf8JsonWriter(buffer))
+        var json = t_json ??= new Utf8JsonWriter(buffer);
+        json.Reset(buffer);
+        Span<byte> timestamp = stackalloc byte[TimestampLength];
+        FormatTimestamp(time.GetUtcNow().UtcDateTime, timestamp);
+
+        json.WriteStartObject();
+        json.WriteString(TimestampName, timestamp);
+        json.WriteString(LogLevelName, Information);
+        json.WriteString(CategoryName, CategoryValue);
+        json.WriteStartObject(StateName);
+        json.WriteString(MethodName, method);
+        json.WriteString(PathName, path);
+        json.WriteNumber(StatusCodeName, statusCode);
+        json.WriteNumber(DurationMsName, durationMs);
+        json.WriteString(RequestIdName, requestId);
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.Flush();
+
+        if (_console is not null)
         {
-            json.WriteStartObject();
-            json.WriteString("Timestamp", time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
-            json.WriteString("LogLevel", "Information");
-            json.WriteString("Category", Category);
-            json.WriteStartObject("State");
-            json.WriteString("Method", method);
-            json.WriteString("Path", path);
-            json.WriteNumber("StatusCode", statusCode);
-            json.WriteNumber("DurationMs", durationMs);
-            json.WriteString("RequestId", requestId);
-            json.WriteEndObject();
-            json.WriteEndObject();
+            _console.WriteUtf8Line(buffer.WrittenSpan);
         }
-        output.WriteLine(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        else
+        {
+            output.WriteLine(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        }
     }
+
+    /// <summary>
+    /// Writes <paramref name="utc"/> as <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>, the other log lines' timestamp format,
+    /// digit by digit: DateTime.ToString with a custom format parses the format on every call.
+    /// </summary>
+    internal static void FormatTimestamp(DateTime utc, Span<byte> destination)
+    {
+        utc.Deconstruct(out var date, out var timeOfDay);
+        Digits(destination[0..4], date.Year);
+        destination[4] = (byte)'-';
+        Digits(destination[5..7], date.Month);
+        destination[7] = (byte)'-';
+        Digits(destination[8..10], date.Day);
+        destination[10] = (byte)'T';
+        Digits(destination[11..13], timeOfDay.Hour);
+        destination[13] = (byte)':';
+        Digits(destination[14..16], timeOfDay.Minute);
+        destination[16] = (byte)':';
+        Digits(destination[17..19], timeOfDay.Second);
+        destination[19] = (byte)'.';
+        Digits(destination[20..23], timeOfDay.Millisecond);
+        destination[23] = (byte)'Z';
+    }
+
+    /// <summary>Writes <paramref name="value"/> zero-padded to exactly the destination's length.</summary>
+    static void Digits(Span<byte> destination, int value) =>
+        Utf8Formatter.TryFormat(value, destination, out _, new StandardFormat('D', (byte)destination.Length));
 }

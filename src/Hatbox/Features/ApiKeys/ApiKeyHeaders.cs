@@ -14,14 +14,28 @@ internal static class ApiKeyHeaders
 
     public static Presented Read(HttpRequest request)
     {
+        // Plain loops rather than one iterator over both headers: this runs on every keyed request,
+        // and the iterator was an allocation each time.
         string? key = null;
-        foreach (var candidate in Candidates(request.Headers.Authorization, request.Headers["x-api-key"]))
+        var multiple = false;
+        foreach (var value in request.Headers.Authorization)
         {
-            if (key is not null && !string.Equals(key, candidate, StringComparison.Ordinal))
+            var trimmed = value?.Trim();
+            if (!string.IsNullOrEmpty(trimmed))
             {
-                return new(null, null, ApiKeyErrors.Multiple);
+                Take(trimmed.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? trimmed[7..].Trim() : trimmed);
             }
-            key = candidate;
+        }
+        foreach (var value in request.Headers["x-api-key"])
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                Take(value.Trim());
+            }
+        }
+        if (multiple)
+        {
+            return new(null, null, ApiKeyErrors.Multiple);
         }
         if (string.IsNullOrEmpty(key))
         {
@@ -29,25 +43,12 @@ internal static class ApiKeyHeaders
         }
         var orgKey = request.Headers["x-org-key"];
         return new(key, StringValues.IsNullOrEmpty(orgKey) ? null : orgKey.ToString(), null);
-    }
 
-    static IEnumerable<string> Candidates(StringValues authorization, StringValues apiKey)
-    {
-        foreach (var value in authorization)
+        // Two different keys in one request are refused; the same key sent twice is one key.
+        void Take(string candidate)
         {
-            var trimmed = value?.Trim();
-            if (string.IsNullOrEmpty(trimmed))
-            {
-                continue;
-            }
-            yield return trimmed.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? trimmed[7..].Trim() : trimmed;
-        }
-        foreach (var value in apiKey)
-        {
-            if (!string.IsNullOrWhiteSpace(value))
-            {
-                yield return value.Trim();
-            }
+            multiple |= key is not null && !string.Equals(key, candidate, StringComparison.Ordinal);
+            key = candidate;
         }
     }
 }

@@ -15,13 +15,12 @@ namespace Hatbox.Features.ApiKeys;
 /// </remarks>
 internal sealed class ApiKeyStage(RequestDelegate next, ApiKeyVerifier verifier, KeyUsageRecorder usage)
 {
-    public async Task InvokeAsync(HttpContext context)
+    // Endpoints that take no key (health, management) go straight on, without an async frame of their own.
+    public Task InvokeAsync(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<RequiresApiKey>() is null ? next(context) : AuthenticateThenNextAsync(context);
+
+    async Task AuthenticateThenNextAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresApiKey>() is null)
-        {
-            await next(context);
-            return;
-        }
         if (await AuthenticateAsync(context) is { } refusal)
         {
             await ApiErrorWriter.WriteAsync(context, refusal);

@@ -1,3 +1,4 @@
+using Hatbox.Common.Json;
 using Hatbox.Features.Versions;
 using Hatbox.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,8 +23,10 @@ internal static class AuthenticationEndpoints
         return app;
     }
 
-    static Ok<AuthenticationResponse> CheckApiKey(ApiCaller caller) =>
-         TypedResults.Ok(new AuthenticationResponse(
+    // Serialized with the source-generated contract, as /health is, rather than through Ok<T>, which
+    // looks up the JSON options and makes a JSON writer per answer. Same body, same 200.
+    static JsonHttpResult<AuthenticationResponse> CheckApiKey(ApiCaller caller) =>
+         TypedResults.Json(new AuthenticationResponse(
             Success: true,
             Status: "authenticated",
             OrganizationId: caller.OrganizationId,
@@ -33,5 +36,6 @@ internal static class AuthenticationEndpoints
             KeyId: caller.KeyId,
             Role: caller.CreatorRole!.Value.ToString().ToLowerInvariant(),
             Plan: caller.Plan,
-            ApiVersion: caller.PinnedApiVersion ?? ServerIdentity.CurrentApiVersion));
+            ApiVersion: caller.PinnedApiVersion ?? ServerIdentity.CurrentApiVersion),
+            HatboxJsonContext.Default.AuthenticationResponse);
 }

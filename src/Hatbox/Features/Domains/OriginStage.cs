@@ -1,5 +1,6 @@
 using Hatbox.Common.Errors;
 using Hatbox.Features.ApiKeys;
+using Microsoft.Extensions.Primitives;
 
 namespace Hatbox.Features.Domains;
 
@@ -12,14 +13,17 @@ namespace Hatbox.Features.Domains;
 /// </summary>
 internal sealed class OriginStage(RequestDelegate next, DomainCache domains)
 {
-    public async Task InvokeAsync(HttpContext context)
+    // Server calls and requests without a key go straight on, without an async frame of their own.
+    public Task InvokeAsync(HttpContext context)
     {
         var header = context.Request.Headers.Origin;
-        if (header.Count == 0 || context.Features.Get<ApiCaller>() is not { } caller)
-        {
-            await next(context);
-            return;
-        }
+        return header.Count == 0 || context.Features.Get<ApiCaller>() is not { } caller
+            ? next(context)
+            : CheckAsync(context, header, caller);
+    }
+
+    async Task CheckAsync(HttpContext context, StringValues header, ApiCaller caller)
+    {
         if (header.Count > 1 || !OriginPattern.TryParseOrigin(header.ToString(), out var origin)
             || !(await domains.ForWorkspaceAsync(caller.WorkspaceId, context.RequestAborted)).Any(p => p.Matches(origin)))
         {

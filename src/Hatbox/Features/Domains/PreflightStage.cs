@@ -10,15 +10,19 @@ namespace Hatbox.Features.Domains;
 /// </summary>
 internal sealed class PreflightStage(RequestDelegate next, DomainCache domains)
 {
-    public async Task InvokeAsync(HttpContext context)
+    // Anything but a preflight goes straight on, without an async frame of its own.
+    public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!HttpMethods.IsOptions(request.Method) || !request.Headers.ContainsKey("Access-Control-Request-Method")
-            || request.Path.StartsWithSegments("/v1"))
-        {
-            await next(context);
-            return;
-        }
+        return !HttpMethods.IsOptions(request.Method) || !request.Headers.ContainsKey("Access-Control-Request-Method")
+            || request.Path.StartsWithSegments("/v1")
+            ? next(context)
+            : AnswerAsync(context);
+    }
+
+    async Task AnswerAsync(HttpContext context)
+    {
+        var request = context.Request;
         var header = request.Headers.Origin.ToString();
         if (!OriginPattern.TryParseOrigin(header, out var origin) || !await domains.AnyWorkspaceAllowsAsync(origin, context.RequestAborted))
         {

@@ -13,8 +13,13 @@ internal static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", GetServerInfo).WithName("GetServerInfo").WithTags("Health");
-        app.MapGet("/health", CheckHealth).WithName("CheckHealth").WithTags("Health");
+        // Singletons, found once here instead of in the request's services on every call:
+        // monitors and load balancers call /health far more often than anything else.
+        var server = app.ServiceProvider.GetRequiredService<ServerIdentity>();
+        var probe = app.ServiceProvider.GetRequiredService<PlatformDatabaseProbe>();
+        var time = app.ServiceProvider.GetRequiredService<TimeProvider>();
+        app.MapGet("/", () => GetServerInfo(server)).WithName("GetServerInfo").WithTags("Health");
+        app.MapGet("/health", () => CheckHealth(server, probe, time)).WithName("CheckHealth").WithTags("Health");
         return app;
     }
 

@@ -19,14 +19,17 @@ internal sealed class IdempotencyStage(RequestDelegate next, IServiceScopeFactor
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
     const int MaxKeyLength = 255;
 
-    public async Task InvokeAsync(HttpContext context)
+    // Requests without an Idempotency-Key (nearly all) go straight on, without an async frame of their own.
+    public Task InvokeAsync(HttpContext context)
     {
         var key = context.Request.Headers["Idempotency-Key"].ToString();
-        if (key.Length == 0 || !HttpMethods.IsPost(context.Request.Method) || context.Features.Get<ApiCaller>() is not { } caller)
-        {
-            await next(context);
-            return;
-        }
+        return key.Length == 0 || !HttpMethods.IsPost(context.Request.Method) || context.Features.Get<ApiCaller>() is not { } caller
+            ? next(context)
+            : RunOnceAsync(context, key, caller);
+    }
+
+    async Task RunOnceAsync(HttpContext context, string key, ApiCaller caller)
+    {
         if (key.Length > MaxKeyLength)
         {
             await ApiErrorWriter.WriteAsync(context, Error(StatusCodes.Status400BadRequest, "idempotency_key_invalid",

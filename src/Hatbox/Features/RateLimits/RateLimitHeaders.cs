@@ -10,14 +10,31 @@ internal static class RateLimitHeaders
 {
     public static void Write(HttpResponse response, RateLimitDecision decision)
     {
-        var limit = decision.Limit.ToString(CultureInfo.InvariantCulture);
+        var policy = PolicyFor(decision.Limit);
         var remaining = decision.Remaining.ToString(CultureInfo.InvariantCulture);
         var reset = decision.ResetSeconds.ToString(CultureInfo.InvariantCulture);
         var headers = response.Headers;
-        headers["RateLimit-Policy"] = $"\"minute\";q={limit};w=60";
+        headers["RateLimit-Policy"] = policy.Header;
         headers["RateLimit"] = $"\"minute\";r={remaining};t={reset}";
-        headers["RateLimit-Limit"] = limit;
+        headers["RateLimit-Limit"] = policy.Limit;
         headers["RateLimit-Remaining"] = remaining;
         headers["RateLimit-Reset"] = reset;
+    }
+
+    /// <summary>The last limit written, with its header texts: a plan's limit rarely changes, so they are made once, not per answer.</summary>
+    static Policy? s_last;
+
+    sealed record Policy(int Value, string Limit, string Header);
+
+    static Policy PolicyFor(int limit)
+    {
+        var last = Volatile.Read(ref s_last);
+        if (last?.Value != limit)
+        {
+            var text = limit.ToString(CultureInfo.InvariantCulture);
+            last = new Policy(limit, text, $"\"minute\";q={text};w=60");
+            Volatile.Write(ref s_last, last);
+        }
+        return last;
     }
 }

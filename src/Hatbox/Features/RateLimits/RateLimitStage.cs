@@ -11,13 +11,12 @@ namespace Hatbox.Features.RateLimits;
 /// </summary>
 internal sealed class RateLimitStage(RequestDelegate next, IRateLimitStore store, PlanCatalog plans)
 {
-    public async Task InvokeAsync(HttpContext context)
+    // Requests without a key (health, management) go straight on, without an async frame of their own.
+    public Task InvokeAsync(HttpContext context) =>
+        context.Features.Get<ApiCaller>() is { } caller ? LimitAsync(context, caller) : next(context);
+
+    async Task LimitAsync(HttpContext context, ApiCaller caller)
     {
-        if (context.Features.Get<ApiCaller>() is not { } caller)
-        {
-            await next(context);
-            return;
-        }
         var perMinute = plans.Get(caller.Plan).RequestsPerMinute;
         var byKey = await store.TakeAsync("key:" + caller.KeyId, perMinute, context.RequestAborted);
         var decision = byKey;

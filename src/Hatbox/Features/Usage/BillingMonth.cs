@@ -5,9 +5,29 @@ namespace Hatbox.Features.Usage;
 /// <summary>Billing months are calendar months in UTC, named <c>yyyy-MM</c>; quotas reset on the 1st at 00:00 UTC.</summary>
 internal static class BillingMonth
 {
-    public static string Of(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+    public static string Of(DateTimeOffset at) => NamesOf(at).Month;
 
-    public static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public static string Day(DateTimeOffset at) => NamesOf(at).Day;
+
+    /// <summary>
+    /// The last date asked for, with its names. Metering and the quota name the current day and month on
+    /// every request, and formatting a date costs more than the rest of either; the date changes once a day.
+    /// </summary>
+    static DayNames? s_last;
+
+    sealed record DayNames(DateOnly Date, string Day, string Month);
+
+    static DayNames NamesOf(DateTimeOffset at)
+    {
+        var date = DateOnly.FromDateTime(at.UtcDateTime);
+        var last = Volatile.Read(ref s_last);
+        if (last is null || last.Date != date)
+        {
+            last = new DayNames(date, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), date.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+            Volatile.Write(ref s_last, last);
+        }
+        return last;
+    }
 
     public static DateTimeOffset NextReset(DateTimeOffset at)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Hatbox.Features.ApiKeys;
 
@@ -10,13 +11,12 @@ namespace Hatbox.Features.Usage;
 /// </summary>
 internal sealed class MeteringStage(RequestDelegate next, UsageRecorder usage, TimeProvider time)
 {
-    public async Task InvokeAsync(HttpContext context)
+    // Requests without a key (health, management) go straight on, without an async frame of their own.
+    public Task InvokeAsync(HttpContext context) =>
+        context.Features.Get<ApiCaller>() is { } caller ? MeterAsync(context, caller) : next(context);
+
+    async Task MeterAsync(HttpContext context, ApiCaller caller)
     {
-        if (context.Features.Get<ApiCaller>() is not { } caller)
-        {
-            await next(context);
-            return;
-        }
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -34,9 +34,26 @@ internal sealed class MeteringStage(RequestDelegate next, UsageRecorder usage, T
     /// <summary>The first path segment (<c>db</c>, <c>storage</c>, <c>flows</c>, <c>authentication</c>).</summary>
     static string EndpointGroup(HttpContext context)
     {
-        var path = context.Request.Path.Value ?? "/";
-        var end = path.IndexOf('/', 1);
-        var group = end < 0 ? path[1..] : path[1..end];
-        return group.Length is > 0 and <= 32 ? group : "root";
+        var path = (context.Request.Path.Value ?? "/").AsSpan();
+        var end = path[1..].IndexOf('/');
+        var group = end < 0 ? path[1..] : path.Slice(1, end);
+        return group.Length is > 0 and <= 32 ? GroupName(group) : "root";
+    }
+
+    // Only requests to keyed endpoints are metered, so the groups are the first segments of their
+    // routes, a handful: each name is made once and reused, not cut out of every request's path.
+    const int MaxGroups = 256;
+    static readonly ConcurrentDictionary<string, string> Groups = new(StringComparer.Ordinal);
+    static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> GroupsBySpan =
+        Groups.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    static string GroupName(ReadOnlySpan<char> group)
+    {
+        if (GroupsBySpan.TryGetValue(group, out var known))
+        {
+            return known;
+        }
+        var name = group.ToString();
+        return Groups.Count < MaxGroups ? Groups.GetOrAdd(name, name) : name;
     }
 }

@@ -12,13 +12,12 @@ namespace Hatbox.Features.Usage;
 /// </summary>
 internal sealed class QuotaStage(RequestDelegate next, MonthlyQuota quota, PlanCatalog plans, TimeProvider time)
 {
-    public async Task InvokeAsync(HttpContext context)
+    // Requests without a key (health, management) go straight on, without an async frame of their own.
+    public Task InvokeAsync(HttpContext context) =>
+        context.Features.Get<ApiCaller>() is { } caller ? AdmitAsync(context, caller) : next(context);
+
+    async Task AdmitAsync(HttpContext context, ApiCaller caller)
     {
-        if (context.Features.Get<ApiCaller>() is not { } caller)
-        {
-            await next(context);
-            return;
-        }
         var now = time.GetUtcNow();
         var plan = plans.Get(caller.Plan);
         var (admitted, _) = await quota.TryAdmitAsync(caller.OrganizationId, BillingMonth.Of(now),

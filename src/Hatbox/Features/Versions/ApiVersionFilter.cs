@@ -13,7 +13,12 @@ namespace Hatbox.Features.Versions;
 /// <c>WorqHat-Version</c> header, else the organization's pin, set on its first request), echoes it,
 /// hides endpoints that do not exist in it, and reshapes the newest answer into that version's.
 /// </summary>
-internal sealed class ApiVersionFilter(ApiVersionPinning pinning, IOptions<JsonOptions> json) : IEndpointFilter
+/// <remarks>
+/// ASP.NET makes a new filter for every request, from the request's services
+/// (<c>AddEndpointFilter&lt;T&gt;</c>), so this one takes nothing in its constructor and asks for a
+/// service only on the rare path that needs it: an organization's first request, an older version's answer.
+/// </remarks>
+internal sealed class ApiVersionFilter : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -30,7 +35,8 @@ internal sealed class ApiVersionFilter(ApiVersionPinning pinning, IOptions<JsonO
         }
         else if (http.Features.Get<ApiCaller>() is { } caller)
         {
-            version = caller.PinnedApiVersion ?? await pinning.PinAsync(caller.OrganizationId, http.RequestAborted);
+            version = caller.PinnedApiVersion
+                ?? await http.RequestServices.GetRequiredService<ApiVersionPinning>().PinAsync(caller.OrganizationId, http.RequestAborted);
         }
         else
         {
@@ -51,12 +57,12 @@ internal sealed class ApiVersionFilter(ApiVersionPinning pinning, IOptions<JsonO
         var steps = ApiVersions.StepsDownTo(version, operation).ToList();
         return steps.Count == 0 || result is not IValueHttpResult { Value: { } value } || result is not IStatusCodeHttpResult status
             ? result
-            : Downgrade(value, status.StatusCode, steps);
+            : Downgrade(value, status.StatusCode, steps, http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value);
     }
 
-    JsonHttpResult<JsonNode> Downgrade(object value, int? statusCode, List<IVersionChange> steps)
+    static JsonHttpResult<JsonNode> Downgrade(object value, int? statusCode, List<IVersionChange> steps, JsonOptions json)
     {
-        var node = JsonSerializer.SerializeToNode(value, value.GetType(), json.Value.SerializerOptions)!;
+        var node = JsonSerializer.SerializeToNode(value, value.GetType(), json.SerializerOptions)!;
         if (node is JsonObject body)
         {
             foreach (var step in steps)
@@ -64,7 +70,7 @@ internal sealed class ApiVersionFilter(ApiVersionPinning pinning, IOptions<JsonO
                 step.Downgrade(body);
             }
         }
-        return TypedResults.Json(node, json.Value.SerializerOptions, statusCode: statusCode);
+        return TypedResults.Json(node, json.SerializerOptions, statusCode: statusCode);
     }
 
 }

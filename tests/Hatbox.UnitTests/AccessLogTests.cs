@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Hatbox.Hosting;
+using Hatbox.Pipeline;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Hatbox.UnitTests;
+
+public sealed class AccessLogTests
+{
+    [Theory]
+    [InlineData("2026-01-02T03:04:05.0060000Z")]
+    [InlineData("2025-12-31T23:59:59.9999999Z")]
+    [InlineData("0001-01-01T00:00:00.0000000Z")]
+    [InlineData("9999-12-31T23:59:59.9990000Z")]
+    public void TimestampsAreFormattedAsTheOtherLogLinesAre(string instant)
+    {
+        var utc = DateTime.Parse(instant, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+        Span<byte> formatted = stackalloc byte[AccessLog.TimestampLength];
+
+        AccessLog.FormatTimestamp(utc, formatted);
+
+        Assert.Equal(utc.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture), Encoding.ASCII.GetString(formatted));
+    }
+
+    [Fact]
+    public void TheSameLineGoesToABufferedConsoleAsToAnyOtherWriter()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 4, 5, 6, 7, 890, TimeSpan.Zero));
+        var text = new StringWriter();
+        using var stdout = new MemoryStream();
+        using var console = new BufferedConsole(stdout);
+
+        new AccessLog(text, time).Write("POST", "/authentication", 200, 1.234, "req_1");
+        new AccessLog(console, time).Write("POST", "/authentication", 200, 1.234, "req_1");
+        console.FlushNow();
+
+        var line = Encoding.UTF8.GetString(stdout.ToArray());
+        Assert.Equal(text.ToString(), line);
+        var json = JsonDocument.Parse(line).RootElement;
+        Assert.Equal("2026-03-04T05:06:07.890Z", json.GetProperty("Timestamp").GetString());
+        Assert.Equal("Hatbox.AccessLog", json.GetProperty("Category").GetString());
+        Assert.Equal("/authentication", json.GetProperty("State").GetProperty("Path").GetString());
+    }
+
+    [Fact]
+    public void BufferedConsoleKeepsTextAndUtf8LinesInOrderAcrossFlushes()
+    {
+        using var stdout = new MemoryStream();
+        using var console = new BufferedConsole(stdout);
+        var expected = new StringBuilder();
+        // Enough to fill the 64 KiB buffer several times, with characters of every UTF-8 length and
+        // a surrogate pair written in two halves.
+        for (var i = 0; i < 3000; i++)
+        {
+            var text = $"line {i}: é € 😀 {new string('x', i % 50)}";
+            if (i % 3 == 0)
+            {
+                console.WriteUtf8Line(Encoding.UTF8.GetBytes(text));
+                expected.Append(text).Append(console.NewLine);
+            }
+            else
+            {
+                console.Write('\uD83D');
+                console.Write('\uDE00');
+                console.WriteLine(text);
+                expected.Append("😀").Append(text).Append(console.NewLine);
+            }
+        }
+        console.FlushNow();
+
+        Assert.Equal(expected.ToString(), Encoding.UTF8.GetString(stdout.ToArray()));
+    }
+}
