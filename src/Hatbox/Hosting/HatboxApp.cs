@@ -88,8 +88,9 @@ internal static class HatboxApp
 
     static void MapEndpoints(WebApplication app)
     {
-        // The public WorqHat API: every endpoint answers in the caller's API version.
-        var api = app.MapGroup("").AddEndpointFilter<ApiVersionFilter>();
+        // The public WorqHat API: every endpoint answers in the caller's API version. One filter
+        // instance for all requests (it keeps no state), not one per request from its services.
+        var api = app.MapGroup("").AddEndpointFilter(new ApiVersionFilter());
         api.MapHealth();
         api.MapAuthentication();
         api.MapStorage();

@@ -14,9 +14,8 @@ namespace Hatbox.Features.Versions;
 /// hides endpoints that do not exist in it, and reshapes the newest answer into that version's.
 /// </summary>
 /// <remarks>
-/// ASP.NET makes a new filter for every request, from the request's services
-/// (<c>AddEndpointFilter&lt;T&gt;</c>), so this one takes nothing in its constructor and asks for a
-/// service only on the rare path that needs it: an organization's first request, an older version's answer.
+/// One instance serves every request, so it keeps no state and asks for a service only on the rare
+/// path that needs it: an organization's first request, an older version's answer.
 /// </remarks>
 internal sealed class ApiVersionFilter : IEndpointFilter
 {
