@@ -48,9 +48,15 @@ internal static class ApiKeySecret
         Span<byte> utf8 = stackalloc byte[Length];
         var written = Encoding.ASCII.GetBytes(key, utf8);
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(utf8[..written], digest);
+        // A hasher kept per thread: SHA256.HashData sets up OpenSSL's digest context on every call,
+        // which costs more than hashing 45 bytes (0.6 µs against 0.35 µs here).
+        var sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha256.AppendData(utf8[..written]);
+        sha256.GetHashAndReset(digest);
         return SecretHash.From(digest);
     }
+
+    [ThreadStatic] static IncrementalHash? t_sha256;
 
     /// <summary>What lists show: the prefix and the last four characters.</summary>
     public static string Hint(string key) => $"{Prefix}…{key[^4..]}";
