@@ -42,7 +42,6 @@ public sealed class PortalBrowser : IAsyncDisposable
         var page = await context.NewPageAsync();
         var root = new Uri($"https://localhost:{server.HttpsAddress.Port}");
         var screenshots = Path.Combine(RepositoryRoot(), "artifacts", "portal-screenshots", test);
-        Directory.CreateDirectory(screenshots);
         return new PortalBrowser(context, page, root, screenshots);
     }
 
@@ -56,6 +55,7 @@ public sealed class PortalBrowser : IAsyncDisposable
     public async Task StepAsync(string name, IPage? page = null)
     {
         _step++;
+        Directory.CreateDirectory(_screenshots);
         await (page ?? Page).ScreenshotAsync(new PageScreenshotOptions
         {
             Path = Path.Combine(_screenshots, $"{_step:00}-{name}.png"),
