@@ -22,6 +22,12 @@ public sealed class PortalBrowser : IAsyncDisposable
         _screenshots = screenshots;
     }
 
+    /// <summary>
+    /// For <c>WaitForURLAsync</c>: the page's HTML is in. Waiting for the load event as well once timed
+    /// out on a loaded CI machine; later steps wait for the elements they use anyway.
+    /// </summary>
+    public static readonly PageWaitForURLOptions Arrived = new() { WaitUntil = WaitUntilState.DOMContentLoaded };
+
     public IBrowserContext Context { get; }
 
     public IPage Page { get; }
@@ -38,7 +44,8 @@ public sealed class PortalBrowser : IAsyncDisposable
             ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 900 },
             Permissions = ["clipboard-read", "clipboard-write"],
         });
-        context.SetDefaultTimeout(15_000);
+        // Generous: CI runs these beside the HTTP tests on two cores.
+        context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         var root = new Uri($"https://localhost:{server.HttpsAddress.Port}");
         var screenshots = Path.Combine(RepositoryRoot(), "artifacts", "portal-screenshots", test);
@@ -70,7 +77,7 @@ public sealed class PortalBrowser : IAsyncDisposable
         await Page.GetByLabel("Your name").FillAsync(name);
         await Page.GetByLabel("Password").FillAsync(password);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign up" }).ClickAsync();
-        await Page.WaitForURLAsync("**/workspaces");
+        await Page.WaitForURLAsync("**/workspaces", PortalBrowser.Arrived);
     }
 
     /// <summary>Signs in on the public host and opens <paramref name="path"/>.</summary>
@@ -78,7 +85,7 @@ public sealed class PortalBrowser : IAsyncDisposable
     {
         await GoAsync($"/signin?returnUrl={Uri.EscapeDataString(path)}");
         await SubmitSignInAsync(email, Seed.Password);
-        await Page.WaitForURLAsync(new Uri(Root, path).ToString());
+        await Page.WaitForURLAsync(new Uri(Root, path).ToString(), PortalBrowser.Arrived);
     }
 
     /// <summary>Fills the sign-in form on whatever host the page is on and submits it.</summary>
