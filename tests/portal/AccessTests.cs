@@ -23,7 +23,7 @@ public sealed class AccessTests(Chromium chromium)
         await browser.GoAsync(tokens);
         Assert.Contains("/signin?returnUrl=", browser.Page.Url, StringComparison.Ordinal);
         await browser.SubmitSignInAsync(person.Email, Seed.Password);
-        await browser.Page.WaitForURLAsync(new Uri(browser.Root, tokens).ToString(), PortalBrowser.Arrived);
+        await Assertions.Expect(browser.Page).ToHaveURLAsync(new Uri(browser.Root, tokens).ToString());
         await browser.StepAsync("advice");
 
         await browser.Page.GetByRole(AriaRole.Heading, new() { Name = "Ask an admin for API access" }).WaitForAsync();
@@ -74,11 +74,11 @@ public sealed class AccessTests(Chromium chromium)
 
         await browser.GoAsync("/signin?returnUrl=https%3A%2F%2Fevil.example%2F");
         await browser.SubmitSignInAsync(user.Email, Seed.Password);
-        await browser.Page.WaitForURLAsync(new Uri(browser.Root, "/workspaces").ToString(), PortalBrowser.Arrived);
+        await Assertions.Expect(browser.Page).ToHaveURLAsync(new Uri(browser.Root, "/workspaces").ToString());
 
         await browser.GoAsync("/signin?returnUrl=%2F%2Fevil.example%2F");
         await browser.SubmitSignInAsync(user.Email, Seed.Password);
-        await browser.Page.WaitForURLAsync(new Uri(browser.Root, "/workspaces").ToString(), PortalBrowser.Arrived);
+        await Assertions.Expect(browser.Page).ToHaveURLAsync(new Uri(browser.Root, "/workspaces").ToString());
     }
 
     internal static async Task<CreatedApiKeyResponse> CreateKeyAsync(TestServer server, string workspaceId, string userId)

@@ -32,13 +32,13 @@ public sealed class SeedJourneyTests(Chromium chromium)
         Assert.Equal(browser.WorkspaceHost(slug).Host, new Uri(page.Url).Host);
         await browser.StepAsync("workspace-sign-in");
         await browser.SubmitSignInAsync(email, Seed.Password);
-        await page.WaitForURLAsync($"{browser.WorkspaceHost(slug)}workspace", PortalBrowser.Arrived);
+        await Assertions.Expect(page).ToHaveURLAsync($"{browser.WorkspaceHost(slug)}workspace");
         await browser.StepAsync("workspace-home");
 
         // "Try Now" on the API card leads to the API Tokens screen.
         var card = page.GetByRole(AriaRole.Region, new() { Name = "Build Your Own Applications with our API" });
         await card.GetByRole(AriaRole.Link, new() { Name = "Try Now" }).ClickAsync();
-        await page.WaitForURLAsync($"{browser.WorkspaceHost(slug)}workspace/developers", PortalBrowser.Arrived);
+        await Assertions.Expect(page).ToHaveURLAsync($"{browser.WorkspaceHost(slug)}workspace/developers");
         await browser.StepAsync("api-tokens");
 
         // Create a key and copy it, and the ORG key, with the Copy buttons.

@@ -22,12 +22,6 @@ public sealed class PortalBrowser : IAsyncDisposable
         _screenshots = screenshots;
     }
 
-    /// <summary>
-    /// For <c>WaitForURLAsync</c>: the page's HTML is in. Waiting for the load event as well once timed
-    /// out on a loaded CI machine; later steps wait for the elements they use anyway.
-    /// </summary>
-    public static readonly PageWaitForURLOptions Arrived = new() { WaitUntil = WaitUntilState.DOMContentLoaded };
-
     public IBrowserContext Context { get; }
 
     public IPage Page { get; }
@@ -44,8 +38,11 @@ public sealed class PortalBrowser : IAsyncDisposable
             ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 900 },
             Permissions = ["clipboard-read", "clipboard-write"],
         });
-        // Generous: CI runs these beside the HTTP tests on two cores.
+        // Generous: CI runs these beside the HTTP tests on two cores. URLs are checked with Expect, which
+        // polls the address: WaitForURLAsync also waits for a load event, and after a redirect on a busy
+        // machine that wait sometimes never ended.
         context.SetDefaultTimeout(30_000);
+        Assertions.SetDefaultExpectTimeout(30_000);
         var page = await context.NewPageAsync();
         var root = new Uri($"https://localhost:{server.HttpsAddress.Port}");
         var screenshots = Path.Combine(RepositoryRoot(), "artifacts", "portal-screenshots", test);
@@ -77,7 +74,7 @@ public sealed class PortalBrowser : IAsyncDisposable
         await Page.GetByLabel("Your name").FillAsync(name);
         await Page.GetByLabel("Password").FillAsync(password);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign up" }).ClickAsync();
-        await Page.WaitForURLAsync("**/workspaces", PortalBrowser.Arrived);
+        await Assertions.Expect(Page).ToHaveURLAsync(new Uri(Root, "/workspaces").ToString());
     }
 
     /// <summary>Signs in on the public host and opens <paramref name="path"/>.</summary>
@@ -85,7 +82,7 @@ public sealed class PortalBrowser : IAsyncDisposable
     {
         await GoAsync($"/signin?returnUrl={Uri.EscapeDataString(path)}");
         await SubmitSignInAsync(email, Seed.Password);
-        await Page.WaitForURLAsync(new Uri(Root, path).ToString(), PortalBrowser.Arrived);
+        await Assertions.Expect(Page).ToHaveURLAsync(new Uri(Root, path).ToString());
     }
 
     /// <summary>Fills the sign-in form on whatever host the page is on and submits it.</summary>
