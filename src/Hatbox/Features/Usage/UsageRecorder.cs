@@ -52,7 +52,9 @@ internal sealed partial class UsageRecorder(IServiceScopeFactory scopes, QuotaNo
         }
         try
         {
-            await WriteAsync(batch, cancellationToken);
+            // Never cancelled: the batch is already out of memory, so a write the stop interrupted would
+            // lose it (and the final flush would find nothing). One short transaction, then done.
+            await WriteAsync(batch, CancellationToken.None);
         }
         catch (DbException exception)
         {
