@@ -37,14 +37,20 @@ internal sealed partial class KeyUsageRecorder(IServiceScopeFactory scopes, Time
         var db = scope.ServiceProvider.GetRequiredService<HatboxDbContext>();
         foreach (var keyId in _pending.Keys)
         {
+            // Stop between keys when asked; what is left stays pending for the final flush.
+            if (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
             if (!_pending.TryRemove(keyId, out var usedAt))
             {
                 continue;
             }
             try
             {
+                // Never cancelled once the time is out of memory, as in UsageRecorder.
                 await db.ApiKeys.Where(k => k.Id == keyId && (k.LastUsedAt == null || k.LastUsedAt < usedAt))
-                    .ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedAt, usedAt), cancellationToken);
+                    .ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedAt, usedAt), CancellationToken.None);
             }
             catch (DbException exception)
             {
