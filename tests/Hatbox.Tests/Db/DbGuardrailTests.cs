@@ -9,27 +9,12 @@ namespace Hatbox.Tests.Db;
 /// Hostile SQL against the guard. Every refusal is checked by reading the state back, because
 /// SQLite's defensive mode ignores some dangerous statements without an error.
 /// </summary>
-public sealed class DbGuardrailTests : IAsyncLifetime
+public sealed class DbGuardrailTests() : ServerTest(DbTestSettings.With(("Db:MaxParameters", "10"), ("Db:MaxStatementBytes", "2000")))
 {
-    TestServer _server = null!;
-    HttpClient _http = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _server = await TestServer.StartAsync(DbTestSettings.With(("Db:MaxParameters", "10"), ("Db:MaxStatementBytes", "2000")));
-        _http = _server.CreateClient();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
-
     async Task<(DbClient Db, TestTenant Tenant)> NewTenantWithRowsAsync()
     {
-        var tenant = await TestTenant.CreateAsync(_server);
-        var db = new DbClient(_http, tenant.ApiKey);
+        var tenant = await TestTenant.CreateAsync(Server);
+        var db = new DbClient(Http, tenant.ApiKey);
         await db.QueryOkAsync("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)");
         await db.QueryOkAsync("CREATE INDEX t_name ON t (name)");
         for (var i = 1; i <= 3; i++)
@@ -213,7 +198,7 @@ public sealed class DbGuardrailTests : IAsyncLifetime
     public async Task FileFunctionsDoNotExist()
     {
         var (db, _) = await NewTenantWithRowsAsync();
-        var target = Path.Combine(_server.DataDirectory, "written-by-sql.txt");
+        var target = Path.Combine(Server.DataDirectory, "written-by-sql.txt");
 
         await RefusedAsync(db, $"SELECT writefile('{target}', 'x')", code: ErrorCodes.SqlError);
         await RefusedAsync(db, "SELECT readfile('/etc/passwd')", code: ErrorCodes.SqlError);
@@ -276,8 +261,8 @@ public sealed class DbGuardrailTests : IAsyncLifetime
     {
         var (victim, victimTenant) = await NewTenantWithRowsAsync();
         var (attacker, attackerTenant) = await NewTenantWithRowsAsync();
-        var victimFile = Path.Combine(DbTestSettings.TenantFolder(_server, victimTenant), "production.db");
-        var newFile = Path.Combine(DbTestSettings.TenantFolder(_server, attackerTenant), "stolen.db");
+        var victimFile = Path.Combine(DbTestSettings.TenantFolder(Server, victimTenant), "production.db");
+        var newFile = Path.Combine(DbTestSettings.TenantFolder(Server, attackerTenant), "stolen.db");
         var victimBytes = File.ReadAllBytes(victimFile);
 
         await RefusedAsync(attacker, $"ATTACH DATABASE '{victimFile}' AS victim");
@@ -289,7 +274,7 @@ public sealed class DbGuardrailTests : IAsyncLifetime
 
         Assert.False(File.Exists(newFile));
         Assert.Equal(["production.db", "production.db-shm", "production.db-wal"],
-            Directory.GetFiles(DbTestSettings.TenantFolder(_server, attackerTenant)).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            Directory.GetFiles(DbTestSettings.TenantFolder(Server, attackerTenant)).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(victimBytes, File.ReadAllBytes(victimFile));
         Assert.Equal(3, await victim.CountAsync("t"));
     }
@@ -297,7 +282,7 @@ public sealed class DbGuardrailTests : IAsyncLifetime
     /// <summary>Reads a setting straight from the tenant's file, past the API.</summary>
     object? ReadPragma(TestTenant tenant, string pragma)
     {
-        var file = Path.Combine(DbTestSettings.TenantFolder(_server, tenant), "production.db");
+        var file = Path.Combine(DbTestSettings.TenantFolder(Server, tenant), "production.db");
         using var connection = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();

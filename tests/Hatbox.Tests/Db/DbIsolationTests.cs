@@ -4,28 +4,13 @@ using Hatbox.Tests.Infrastructure;
 
 namespace Hatbox.Tests.Db;
 
-public sealed class DbIsolationTests : IAsyncLifetime
+public sealed class DbIsolationTests() : ServerTest(DbTestSettings.With())
 {
-    TestServer _server = null!;
-    HttpClient _http = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _server = await TestServer.StartAsync(DbTestSettings.With());
-        _http = _server.CreateClient();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task EachEnvironmentIsItsOwnDatabaseFile()
     {
-        var tenant = await TestTenant.CreateAsync(_server);
-        var db = new DbClient(_http, tenant.ApiKey);
+        var tenant = await TestTenant.CreateAsync(Server);
+        var db = new DbClient(Http, tenant.ApiKey);
 
         await db.QueryOkAsync("CREATE TABLE secrets (v TEXT)", environment: "development");
         await db.OkAsync(HttpMethod.Post, "/db/insert", new { table = "secrets", data = new { v = "dev only" }, environment = "development" });
@@ -40,15 +25,15 @@ public sealed class DbIsolationTests : IAsyncLifetime
             HttpStatusCode.NotFound, ErrorCodes.TableNotFound);
         // Reads and refusals in production and staging created nothing; the query string names the environment too.
         Assert.Equal(["development.db", "development.db-shm", "development.db-wal"],
-            Directory.GetFiles(DbTestSettings.TenantFolder(_server, tenant)).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            Directory.GetFiles(DbTestSettings.TenantFolder(Server, tenant)).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Single(await db.RowsAsync("SELECT v FROM secrets", environment: "development"));
     }
 
     [Fact]
     public async Task AnotherWorkspacesTableIsNotFound()
     {
-        var owner = new DbClient(_http, (await TestTenant.CreateAsync(_server)).ApiKey);
-        var stranger = new DbClient(_http, (await TestTenant.CreateAsync(_server)).ApiKey);
+        var owner = new DbClient(Http, (await TestTenant.CreateAsync(Server)).ApiKey);
+        var stranger = new DbClient(Http, (await TestTenant.CreateAsync(Server)).ApiKey);
         await owner.QueryOkAsync("CREATE TABLE ledger (amount INTEGER)");
         await owner.QueryOkAsync("INSERT INTO ledger VALUES (100)");
 
@@ -67,8 +52,8 @@ public sealed class DbIsolationTests : IAsyncLifetime
     [Fact]
     public async Task ReadsAndRefusedStatementsCreateNoDatabaseFile()
     {
-        var tenant = await TestTenant.CreateAsync(_server);
-        var db = new DbClient(_http, tenant.ApiKey);
+        var tenant = await TestTenant.CreateAsync(Server);
+        var db = new DbClient(Http, tenant.ApiKey);
 
         Assert.Single(await db.RowsAsync("SELECT 1 AS one"));
         Assert.Empty(await db.RowsAsync("SELECT name FROM sqlite_schema"));
@@ -81,23 +66,23 @@ public sealed class DbIsolationTests : IAsyncLifetime
         await DbClient.ErrorAsync(await db.SendAsync(HttpMethod.Post, "/db/insert", new { table = "t", data = new { x = 1 } }),
             HttpStatusCode.NotFound, ErrorCodes.TableNotFound);
 
-        Assert.False(Directory.Exists(DbTestSettings.TenantFolder(_server, tenant)));
+        Assert.False(Directory.Exists(DbTestSettings.TenantFolder(Server, tenant)));
 
         await db.QueryOkAsync("CREATE TABLE t (x)");
-        Assert.True(File.Exists(Path.Combine(DbTestSettings.TenantFolder(_server, tenant), "production.db")));
+        Assert.True(File.Exists(Path.Combine(DbTestSettings.TenantFolder(Server, tenant), "production.db")));
     }
 
     [Fact]
     public async Task ATenantsFolderIsReadableByTheServersUserAlone()
     {
-        var tenant = await TestTenant.CreateAsync(_server);
+        var tenant = await TestTenant.CreateAsync(Server);
 
-        await new DbClient(_http, tenant.ApiKey).QueryOkAsync("CREATE TABLE t (x)");
+        await new DbClient(Http, tenant.ApiKey).QueryOkAsync("CREATE TABLE t (x)");
 
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
-                File.GetUnixFileMode(DbTestSettings.TenantFolder(_server, tenant)));
+                File.GetUnixFileMode(DbTestSettings.TenantFolder(Server, tenant)));
         }
     }
 }

@@ -5,24 +5,9 @@ using Hatbox.Tests.Infrastructure;
 
 namespace Hatbox.Tests.Db;
 
-public sealed class DbQueryTests : IAsyncLifetime
+public sealed class DbQueryTests() : ServerTest(DbTestSettings.With(("Db:MaxRows", "5"), ("Db:MaxResultBytes", "4096")))
 {
-    TestServer _server = null!;
-    HttpClient _http = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _server = await TestServer.StartAsync(DbTestSettings.With(("Db:MaxRows", "5"), ("Db:MaxResultBytes", "4096")));
-        _http = _server.CreateClient();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
-
-    async Task<DbClient> NewTenantAsync() => new(_http, (await TestTenant.CreateAsync(_server)).ApiKey);
+    async Task<DbClient> NewTenantAsync() => new(Http, (await TestTenant.CreateAsync(Server)).ApiKey);
 
     static async Task CreateUsersAsync(DbClient db)
     {
@@ -170,13 +155,13 @@ public sealed class DbQueryTests : IAsyncLifetime
     [Fact]
     public async Task AnUnknownEnvironmentIsRefusedAndCreatesNothing()
     {
-        var tenant = await TestTenant.CreateAsync(_server);
-        var db = new DbClient(_http, tenant.ApiKey);
+        var tenant = await TestTenant.CreateAsync(Server);
+        var db = new DbClient(Http, tenant.ApiKey);
 
         await DbClient.ErrorAsync(await db.QueryAsync("CREATE TABLE t (x)", environment: "qa"), HttpStatusCode.BadRequest, ErrorCodes.ParameterInvalid);
         await DbClient.ErrorAsync(await db.SendAsync(HttpMethod.Get, "/db/tables?environment=prod"), HttpStatusCode.BadRequest, ErrorCodes.ParameterInvalid);
 
-        Assert.False(Directory.Exists(DbTestSettings.TenantFolder(_server, tenant)));
+        Assert.False(Directory.Exists(DbTestSettings.TenantFolder(Server, tenant)));
     }
 
     [Fact]
@@ -213,29 +198,29 @@ public sealed class DbQueryTests : IAsyncLifetime
     [Fact]
     public async Task RefusedKeysGetNothingAndCreateNothing()
     {
-        var tenant = await TestTenant.CreateAsync(_server);
-        var (revokedKey, keyId) = await tenant.CreateKeyAsync(_server);
-        await tenant.RevokeAsync(_server, keyId);
+        var tenant = await TestTenant.CreateAsync(Server);
+        var (revokedKey, keyId) = await tenant.CreateKeyAsync(Server);
+        await tenant.RevokeAsync(Server, keyId);
         var tenantsBefore = TenantFolders();
 
-        using var anonymous = await _http.PostAsync("/db/query",
+        using var anonymous = await Http.PostAsync("/db/query",
             new StringContent("""{"query":"CREATE TABLE t (x)"}""", System.Text.Encoding.UTF8, "application/json"),
             TestContext.Current.CancellationToken);
         await ErrorAssert.IsErrorAsync(anonymous, HttpStatusCode.Unauthorized, ErrorCodes.MissingApiKey);
-        var invented = new DbClient(_http, "wh_live_000000000000000000000000000000_000000");
+        var invented = new DbClient(Http, "wh_live_000000000000000000000000000000_000000");
         await DbClient.ErrorAsync(await invented.QueryAsync("CREATE TABLE t (x)"), HttpStatusCode.Unauthorized, ErrorCodes.InvalidApiKey);
-        var revoked = new DbClient(_http, revokedKey);
+        var revoked = new DbClient(Http, revokedKey);
         await DbClient.ErrorAsync(await revoked.QueryAsync("CREATE TABLE t (x)"), HttpStatusCode.Unauthorized, ErrorCodes.ApiKeyRevoked);
         await DbClient.ErrorAsync(await revoked.SendAsync(HttpMethod.Post, "/db/insert", new { table = "t", data = new { x = 1 } }),
             HttpStatusCode.Unauthorized, ErrorCodes.ApiKeyRevoked);
 
-        Assert.False(Directory.Exists(DbTestSettings.TenantFolder(_server, tenant)));
+        Assert.False(Directory.Exists(DbTestSettings.TenantFolder(Server, tenant)));
         Assert.Equal(tenantsBefore, TenantFolders());
     }
 
     string[] TenantFolders()
     {
-        var root = Path.Combine(_server.DataDirectory, "tenants");
+        var root = Path.Combine(Server.DataDirectory, "tenants");
         return Directory.Exists(root) ? [.. Directory.GetDirectories(root).Order(StringComparer.Ordinal)] : [];
     }
 }

@@ -5,26 +5,11 @@ using Hatbox.Tests.Infrastructure;
 
 namespace Hatbox.Tests.Db;
 
-public sealed class DbRecordsTests : IAsyncLifetime
+public sealed class DbRecordsTests() : ServerTest(DbTestSettings.With())
 {
-    TestServer _server = null!;
-    HttpClient _http = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _server = await TestServer.StartAsync(DbTestSettings.With());
-        _http = _server.CreateClient();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
-
     async Task<DbClient> NewTenantWithTasksAsync()
     {
-        var db = new DbClient(_http, (await TestTenant.CreateAsync(_server)).ApiKey);
+        var db = new DbClient(Http, (await TestTenant.CreateAsync(Server)).ApiKey);
         await db.QueryOkAsync("""
             CREATE TABLE tasks (
               id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -61,7 +46,7 @@ public sealed class DbRecordsTests : IAsyncLifetime
         };
         request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + db.ApiKey);
 
-        using var response = await _http.SendAsync(request, TestContext.Current.CancellationToken);
+        using var response = await Http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var row = Assert.Single(await db.RowsAsync("SELECT title, owner FROM tasks"));

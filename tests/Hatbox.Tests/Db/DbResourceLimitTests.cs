@@ -9,29 +9,14 @@ namespace Hatbox.Tests.Db;
 /// Statements that try to exhaust memory or CPU where SQLite's deadline cannot reach: each gets a
 /// clear 4xx with its own code, stores nothing, and leaves the server answering.
 /// </summary>
-public sealed class DbResourceLimitTests : IAsyncLifetime
+public sealed class DbResourceLimitTests() : ServerTest(DbTestSettings.With())
 {
     /// <summary>A hundred rows, for aggregates that build one big value out of many small ones.</summary>
     const string HundredRows = "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n LIMIT 100) SELECT i FROM n)";
 
-    TestServer _server = null!;
-    HttpClient _http = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _server = await TestServer.StartAsync(DbTestSettings.With());
-        _http = _server.CreateClient();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
-
     async Task<DbClient> NewTenantWithARowAsync()
     {
-        var db = new DbClient(_http, (await TestTenant.CreateAsync(_server)).ApiKey);
+        var db = new DbClient(Http, (await TestTenant.CreateAsync(Server)).ApiKey);
         await db.QueryOkAsync("CREATE TABLE t (id INTEGER PRIMARY KEY, v)");
         await db.QueryOkAsync("INSERT INTO t (v) VALUES ('kept')");
         return db;
@@ -101,7 +86,7 @@ public sealed class DbResourceLimitTests : IAsyncLifetime
     [Fact]
     public async Task ADeleteCascadesThroughEveryLevelOfForeignKeys()
     {
-        var db = new DbClient(_http, (await TestTenant.CreateAsync(_server)).ApiKey);
+        var db = new DbClient(Http, (await TestTenant.CreateAsync(Server)).ApiKey);
         await db.QueryOkAsync("CREATE TABLE customers (id INTEGER PRIMARY KEY)");
         await db.QueryOkAsync("CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers (id) ON DELETE CASCADE)");
         await db.QueryOkAsync("CREATE TABLE lines (id INTEGER PRIMARY KEY, order_id INTEGER REFERENCES orders (id) ON DELETE CASCADE)");
@@ -122,7 +107,7 @@ public sealed class DbResourceLimitTests : IAsyncLifetime
     [Fact]
     public async Task ACascadeDeeperThanTheTriggerDepthIsRefusedAndDeletesNothing()
     {
-        var db = new DbClient(_http, (await TestTenant.CreateAsync(_server)).ApiKey);
+        var db = new DbClient(Http, (await TestTenant.CreateAsync(Server)).ApiKey);
         await db.QueryOkAsync("CREATE TABLE tree (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES tree (id) ON DELETE CASCADE)");
         await db.QueryOkAsync("INSERT INTO tree WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n LIMIT 30) SELECT i, nullif(i - 1, 0) FROM n");
 

@@ -5,28 +5,13 @@ using Hatbox.Tests.Infrastructure;
 
 namespace Hatbox.Tests.Db;
 
-public sealed class DbTimeoutTests : IAsyncLifetime
+public sealed class DbTimeoutTests() : ServerTest(DbTestSettings.With(("Db:QueryTimeoutMilliseconds", "1000")))
 {
     const string Endless = "WITH RECURSIVE forever(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM forever) SELECT count(*) FROM forever";
 
-    TestServer _server = null!;
-    HttpClient _http = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _server = await TestServer.StartAsync(DbTestSettings.With(("Db:QueryTimeoutMilliseconds", "1000")));
-        _http = _server.CreateClient();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
-
     async Task<DbClient> NewTenantAsync()
     {
-        var db = new DbClient(_http, (await TestTenant.CreateAsync(_server)).ApiKey);
+        var db = new DbClient(Http, (await TestTenant.CreateAsync(Server)).ApiKey);
         await db.QueryOkAsync("CREATE TABLE t (x INTEGER)");
         await db.QueryOkAsync("INSERT INTO t (x) VALUES (1)");
         return db;

@@ -8,25 +8,16 @@ using Hatbox.Tests.Infrastructure;
 
 namespace Hatbox.Tests.Storage;
 
-public sealed class StorageApiTests : IAsyncLifetime
+public sealed class StorageApiTests() : ServerTest
 {
-    TestServer _server = null!;
-    HttpClient _client = null!;
     TestTenant _tenant = null!;
     StorageCalls _storage = null!;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        _server = await TestServer.StartAsync();
-        _client = _server.CreateClient();
-        _tenant = await TestTenant.CreateAsync(_server);
-        _storage = new StorageCalls(_client, _tenant.ApiKey);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
+        await base.InitializeAsync();
+        _tenant = await TestTenant.CreateAsync(Server);
+        _storage = new StorageCalls(Http, _tenant.ApiKey);
     }
 
     static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -45,7 +36,7 @@ public sealed class StorageApiTests : IAsyncLifetime
         Assert.Equal("text/plain", file.GetProperty("contentType").GetString());
         Assert.True(file.GetProperty("uploadedAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-1));
         var url = new Uri(file.GetProperty("url").GetString()!);
-        Assert.Equal(_server.HttpsAddress.GetLeftPart(UriPartial.Authority), url.GetLeftPart(UriPartial.Authority));
+        Assert.Equal(Server.HttpsAddress.GetLeftPart(UriPartial.Authority), url.GetLeftPart(UriPartial.Authority));
         Assert.Contains("signature=", url.Query, StringComparison.Ordinal);
     }
 
@@ -113,7 +104,7 @@ public sealed class StorageApiTests : IAsyncLifetime
         var file = await _storage.UploadOkAsync(new byte[3000], "head.bin");
 
         using var request = new HttpRequestMessage(HttpMethod.Head, file.GetProperty("url").GetString());
-        using var response = await _client.SendAsync(request, Ct);
+        using var response = await Http.SendAsync(request, Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(3000, response.Content.Headers.ContentLength);
@@ -142,7 +133,7 @@ public sealed class StorageApiTests : IAsyncLifetime
         using var form = new MultipartFormDataContent { content };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/storage/upload") { Content = form };
         request.Headers.Authorization = new("Bearer", _tenant.ApiKey);
-        using var response = await _client.SendAsync(request, Ct);
+        using var response = await Http.SendAsync(request, Ct);
         var file = await StorageCalls.FileOfAsync(response);
         Assert.Equal("say \"hi\"; x.txt", file.GetProperty("filename").GetString());
 
@@ -166,13 +157,13 @@ public sealed class StorageApiTests : IAsyncLifetime
         using var response = await lax.SendAsync(request, Ct);
 
         var url = new Uri((await StorageCalls.FileOfAsync(response)).GetProperty("url").GetString()!);
-        Assert.Equal(_server.HttpsAddress.GetLeftPart(UriPartial.Authority), url.GetLeftPart(UriPartial.Authority));
+        Assert.Equal(Server.HttpsAddress.GetLeftPart(UriPartial.Authority), url.GetLeftPart(UriPartial.Authority));
     }
 
     /// <summary>A client that accepts exactly this server's certificate under any Host name (it names only localhost).</summary>
     HttpClient LaxTlsClient()
     {
-        var expected = _server.Services.GetRequiredService<TlsCertificates.Loaded>().Certificate.GetCertHashString();
+        var expected = Server.Services.GetRequiredService<TlsCertificates.Loaded>().Certificate.GetCertHashString();
         return new(new SocketsHttpHandler
         {
             SslOptions = new System.Net.Security.SslClientAuthenticationOptions
@@ -180,7 +171,7 @@ public sealed class StorageApiTests : IAsyncLifetime
                 RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == expected,
             },
         })
-        { BaseAddress = _server.HttpsAddress };
+        { BaseAddress = Server.HttpsAddress };
     }
 
     [Fact]
@@ -233,8 +224,8 @@ public sealed class StorageApiTests : IAsyncLifetime
     [Fact]
     public async Task AnotherWorkspacesFileIsNotFoundForFetchByIdByPathAndDelete()
     {
-        var other = await TestTenant.CreateAsync(_server);
-        var theirs = await new StorageCalls(_client, other.ApiKey).UploadOkAsync([1], "secret.txt", "private");
+        var other = await TestTenant.CreateAsync(Server);
+        var theirs = await new StorageCalls(Http, other.ApiKey).UploadOkAsync([1], "secret.txt", "private");
         var id = theirs.GetProperty("id").GetString()!;
 
         using var byId = await _storage.FetchAsync(id);
@@ -243,7 +234,7 @@ public sealed class StorageApiTests : IAsyncLifetime
         await ErrorAssert.IsErrorAsync(byPath, HttpStatusCode.NotFound, ErrorCodes.FileNotFound);
         using var delete = await _storage.DeleteAsync(id);
         await ErrorAssert.IsErrorAsync(delete, HttpStatusCode.NotFound, ErrorCodes.FileNotFound);
-        using var stillThere = await new StorageCalls(_client, other.ApiKey).FetchAsync(id);
+        using var stillThere = await new StorageCalls(Http, other.ApiKey).FetchAsync(id);
         Assert.Equal(HttpStatusCode.OK, stillThere.StatusCode);
     }
 
@@ -253,7 +244,7 @@ public sealed class StorageApiTests : IAsyncLifetime
         var form = new MultipartFormDataContent { { new StringContent("docs"), "path" } };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/storage/upload") { Content = form };
         request.Headers.Authorization = new("Bearer", _tenant.ApiKey);
-        using var response = await _client.SendAsync(request, Ct);
+        using var response = await Http.SendAsync(request, Ct);
         await ErrorAssert.IsErrorAsync(response, HttpStatusCode.BadRequest, ErrorCodes.ParameterMissing);
     }
 
@@ -262,7 +253,7 @@ public sealed class StorageApiTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/storage/upload") { Content = JsonContent.Create(new { file = "x" }) };
         request.Headers.Authorization = new("Bearer", _tenant.ApiKey);
-        using var response = await _client.SendAsync(request, Ct);
+        using var response = await Http.SendAsync(request, Ct);
         await ErrorAssert.IsErrorAsync(response, HttpStatusCode.UnsupportedMediaType, ErrorCodes.UnsupportedMediaType);
     }
 
@@ -276,7 +267,7 @@ public sealed class StorageApiTests : IAsyncLifetime
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/storage/upload") { Content = form };
         request.Headers.Authorization = new("Bearer", _tenant.ApiKey);
-        using var response = await _client.SendAsync(request, Ct);
+        using var response = await Http.SendAsync(request, Ct);
         await ErrorAssert.IsErrorAsync(response, HttpStatusCode.BadRequest, ErrorCodes.BulkNotSupported);
         Assert.Empty(StoredBlobs());
     }
@@ -289,7 +280,7 @@ public sealed class StorageApiTests : IAsyncLifetime
         content.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=b");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/storage/upload") { Content = content };
         request.Headers.Authorization = new("Bearer", _tenant.ApiKey);
-        using var response = await _client.SendAsync(request, Ct);
+        using var response = await Http.SendAsync(request, Ct);
         await ErrorAssert.IsErrorAsync(response, HttpStatusCode.BadRequest, ErrorCodes.InvalidMultipart);
         Assert.Empty(StoredBlobs());
     }
@@ -303,7 +294,7 @@ public sealed class StorageApiTests : IAsyncLifetime
             (HttpMethod.Get, "/storage/fetch-by-path?filepath=a.txt"), (HttpMethod.Delete, "/storage/delete/file_x"),
         })
         {
-            using var response = await _client.SendAsync(new HttpRequestMessage(method, path), Ct);
+            using var response = await Http.SendAsync(new HttpRequestMessage(method, path), Ct);
             await ErrorAssert.IsErrorAsync(response, HttpStatusCode.Unauthorized, ErrorCodes.MissingApiKey);
         }
     }
@@ -313,7 +304,7 @@ public sealed class StorageApiTests : IAsyncLifetime
     {
         var file = await _storage.UploadOkAsync([1, 2], "client-name.txt", "folder");
 
-        var folder = Path.Combine(_server.DataDirectory, "files", _tenant.WorkspaceId);
+        var folder = Path.Combine(Server.DataDirectory, "files", _tenant.WorkspaceId);
         Assert.Equal([file.GetProperty("id").GetString()!], Directory.GetFiles(folder).Select(Path.GetFileName));
         Assert.Empty(Directory.GetDirectories(folder));
         if (!OperatingSystem.IsWindows())
@@ -324,7 +315,7 @@ public sealed class StorageApiTests : IAsyncLifetime
 
     string[] StoredBlobs()
     {
-        var folder = Path.Combine(_server.DataDirectory, "files", _tenant.WorkspaceId);
+        var folder = Path.Combine(Server.DataDirectory, "files", _tenant.WorkspaceId);
         return Directory.Exists(folder) ? Directory.GetFiles(folder).Select(f => Path.GetFileName(f)!).ToArray() : [];
     }
 }

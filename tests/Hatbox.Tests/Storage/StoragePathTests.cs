@@ -5,25 +5,16 @@ using Hatbox.Tests.Infrastructure;
 namespace Hatbox.Tests.Storage;
 
 /// <summary>Paths and file names: normalized, confined to the workspace, and never a way out.</summary>
-public sealed class StoragePathTests : IAsyncLifetime
+public sealed class StoragePathTests() : ServerTest
 {
-    TestServer _server = null!;
-    HttpClient _client = null!;
     TestTenant _tenant = null!;
     StorageCalls _storage = null!;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        _server = await TestServer.StartAsync();
-        _client = _server.CreateClient();
-        _tenant = await TestTenant.CreateAsync(_server);
-        _storage = new StorageCalls(_client, _tenant.ApiKey);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
+        await base.InitializeAsync();
+        _tenant = await TestTenant.CreateAsync(Server);
+        _storage = new StorageCalls(Http, _tenant.ApiKey);
     }
 
     [Theory]
@@ -105,7 +96,7 @@ public sealed class StoragePathTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Post, "/storage/upload") { Content = form };
         request.Headers.Authorization = new("Bearer", _tenant.ApiKey);
 
-        using var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
+        using var response = await Http.SendAsync(request, TestContext.Current.CancellationToken);
 
         if (code is null)
         {
@@ -120,7 +111,7 @@ public sealed class StoragePathTests : IAsyncLifetime
 
     string[] StoredBlobs()
     {
-        var folder = Path.Combine(_server.DataDirectory, "files", _tenant.WorkspaceId);
+        var folder = Path.Combine(Server.DataDirectory, "files", _tenant.WorkspaceId);
         return Directory.Exists(folder) ? Directory.GetFiles(folder).Select(f => Path.GetFileName(f)!).ToArray() : [];
     }
 }
