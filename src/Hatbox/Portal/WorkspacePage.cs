@@ -51,4 +51,21 @@ internal abstract class WorkspacePage(WorkspaceService workspaces, WorkspaceHost
         ViewData["WorkspaceHome"] = Home;
         await next();
     }
+
+    /// <summary>Post/redirect/get after a change: <paramref name="result"/> shows once on the page, and a reload posts nothing.</summary>
+    protected IActionResult Done(string page, string result)
+    {
+        Flash = result;
+        return LocalRedirect($"{Home}/{page}");
+    }
+
+    /// <summary>
+    /// A refused change, shown on the page that is rendered again with the refusal's status: next to
+    /// <paramref name="field"/> when the error is about a parameter, else above the forms.
+    /// </summary>
+    protected void Refuse(Common.Errors.ApiError error, string? field = null)
+    {
+        ModelState.AddModelError(error.Param is null ? "" : field ?? "", error.Message);
+        Response.StatusCode = error.Status;
+    }
 }

@@ -15,7 +15,9 @@ internal sealed class DevelopersModel(
     TimeProvider time)
     : WorkspacePage(workspaces, hosts)
 {
-    public bool Allowed { get; private set; }
+    bool? _allowed;
+
+    public bool Allowed => _allowed == true;
 
     public CreatedApiKeyResponse? NewKey { get; private set; }
 
@@ -42,7 +44,7 @@ internal sealed class DevelopersModel(
             }
             else
             {
-                ModelState.AddApiError(created.Error!, "Key");
+                Refuse(created.Error!, nameof(KeyName));
             }
         }
         return await ShowAsync(ct);
@@ -52,13 +54,12 @@ internal sealed class DevelopersModel(
     {
         var caller = await access.RequireKeyRevokerAsync(Me.UserId, Workspace.Id, ct);
         var revoked = caller.Succeeded ? await keys.RevokeAsync(Workspace.Id, keyId, Me.Actor, ct) : caller.Error!;
-        if (!revoked.Succeeded)
+        if (revoked.Succeeded)
         {
-            ModelState.AddApiError(revoked.Error! with { Param = null });
-            return await ShowAsync(ct);
+            return Done("developers", $"Key {revoked.Value!.Name} ({revoked.Value.Hint}) is revoked. It stops working within a second.");
         }
-        Flash = $"Key {revoked.Value!.Name} ({revoked.Value.Hint}) is revoked. It stops working within a second.";
-        return LocalRedirect($"{Home}/developers");
+        Refuse(revoked.Error!);
+        return await ShowAsync(ct);
     }
 
     public async Task<IActionResult> OnPostAddDomainAsync(CancellationToken ct)
@@ -68,10 +69,9 @@ internal sealed class DevelopersModel(
             var added = await domains.AddAsync(Workspace.Id, Origin, Me.Actor, ct);
             if (added.Succeeded)
             {
-                Flash = $"{added.Value!.Origin} may now call the API from a browser.";
-                return LocalRedirect($"{Home}/developers");
+                return Done("developers", $"{added.Value!.Origin} may now call the API from a browser.");
             }
-            ModelState.AddApiError(added.Error!);
+            Refuse(added.Error!, nameof(Origin));
         }
         return await ShowAsync(ct);
     }
@@ -82,10 +82,9 @@ internal sealed class DevelopersModel(
         {
             if (await domains.RemoveAsync(Workspace.Id, domain, Me.Actor, ct) is not { } error)
             {
-                Flash = $"{domain} is no longer allowed.";
-                return LocalRedirect($"{Home}/developers");
+                return Done("developers", $"{domain} is no longer allowed.");
             }
-            ModelState.AddApiError(error with { Param = null });
+            Refuse(error);
         }
         return await ShowAsync(ct);
     }
@@ -93,8 +92,12 @@ internal sealed class DevelopersModel(
     public string StatusOf(ApiKeyResponse key) =>
         key.RevokedAt is not null ? "revoked" : key.ExpiresAt <= time.GetUtcNow() ? "expired" : "active";
 
-    async Task<bool> RequireAccessAsync(CancellationToken ct) =>
-        Allowed = (await access.RequireApiAccessAsync(Me.UserId, Workspace.Id, ct)).Succeeded;
+    /// <summary>The tokens screen's rule, checked once per request however many steps ask.</summary>
+    async Task<bool> RequireAccessAsync(CancellationToken ct)
+    {
+        _allowed ??= (await access.RequireApiAccessAsync(Me.UserId, Workspace.Id, ct)).Succeeded;
+        return _allowed.Value;
+    }
 
     async Task<IActionResult> ShowAsync(CancellationToken ct)
     {

@@ -41,11 +41,9 @@ internal sealed class MembersModel(
         var result = caller.Succeeded ? await change() : caller.Error!;
         if (result.Succeeded)
         {
-            Flash = done(result.Value!);
-            return LocalRedirect($"{Home}/members");
+            return Done("members", done(result.Value!));
         }
-        ModelState.AddApiError(result.Error! with { Param = result.Error.Param == "email" ? "email" : null });
-        Response.StatusCode = result.Error.Status;
+        Refuse(result.Error!, result.Error!.Param == "email" ? nameof(Email) : null);
         await LoadAsync(ct);
         return Page();
     }

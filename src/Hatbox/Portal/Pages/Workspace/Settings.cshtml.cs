@@ -27,8 +27,8 @@ internal sealed class SettingsModel(
     public async Task<IActionResult> OnPostNoticesAsync(bool subscribe, CancellationToken ct)
     {
         await accounts.SetNewVersionNoticesAsync(Me.UserId, subscribe, ct);
-        Flash = subscribe ? "You will get an e-mail when a new API version comes out." : "You will no longer get e-mails about new API versions.";
-        return LocalRedirect($"{Home}/settings");
+        return Done("settings",
+            subscribe ? "You will get an e-mail when a new API version comes out." : "You will no longer get e-mails about new API versions.");
     }
 
     public async Task<IActionResult> OnPostUpgradeAsync(string? version, CancellationToken ct) =>
@@ -43,11 +43,9 @@ internal sealed class SettingsModel(
         var result = refused is null ? await change() : refused;
         if (result.Succeeded)
         {
-            Flash = $"The organization now uses API version {result.Value!.ApiVersion}.";
-            return LocalRedirect($"{Home}/settings");
+            return Done("settings", $"The organization now uses API version {result.Value!.ApiVersion}.");
         }
-        ModelState.AddApiError(result.Error! with { Param = null });
-        Response.StatusCode = result.Error.Status;
+        Refuse(result.Error!);
         await LoadAsync(ct);
         return Page();
     }
