@@ -11,7 +11,7 @@ namespace Hatbox.Features.Usage;
 /// E-mails an organization's admins when its month reaches 80% and 100% of the plan's requests,
 /// once per month each: the outbox's dedupe key holds the organization, month and threshold.
 /// </summary>
-internal sealed class QuotaNotices(IServiceScopeFactory scopes, MonthlyQuota quota, PlanCatalog plans, TimeProvider time)
+internal sealed class QuotaNotices(IServiceScopeFactory scopes, IQuotaCounter quota, PlanCatalog plans, TimeProvider time)
 {
     static readonly int[] Thresholds = [80, 100];
 
@@ -28,7 +28,7 @@ internal sealed class QuotaNotices(IServiceScopeFactory scopes, MonthlyQuota quo
                 continue;
             }
             var plan = plans.Get(organization.Plan);
-            var used = await quota.CountAsync(organizationId, month);
+            var used = await quota.CountAsync(organizationId, month, cancellationToken);
             foreach (var threshold in Thresholds.Where(t => used * 100 >= plan.RequestsPerMonth * t))
             {
                 var admins = await (from w in db.Workspaces

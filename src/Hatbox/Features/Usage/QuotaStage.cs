@@ -10,7 +10,7 @@ namespace Hatbox.Features.Usage;
 /// <c>429 quota_exceeded</c> with <c>x-should-retry: false</c> (so SDKs do not retry in vain) and the
 /// reset time; paid plans go on and the excess is billed as overage.
 /// </summary>
-internal sealed class QuotaStage(RequestDelegate next, MonthlyQuota quota, PlanCatalog plans, TimeProvider time)
+internal sealed class QuotaStage(RequestDelegate next, IQuotaCounter quota, PlanCatalog plans, TimeProvider time)
 {
     // Requests without a key (health, management) go straight on, without an async frame of their own.
     public Task InvokeAsync(HttpContext context) =>

@@ -8,7 +8,7 @@ internal static class UsageServiceCollectionExtensions
     public static IServiceCollection AddUsage(this IServiceCollection services)
     {
         services.AddSingleton<IRateLimitStore, InProcessRateLimitStore>();
-        services.AddSingleton<MonthlyQuota>();
+        services.AddSingleton<IQuotaCounter, InProcessQuotaCounter>();
         services.AddSingleton<QuotaNotices>();
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService(provider => provider.GetRequiredService<UsageRecorder>());
