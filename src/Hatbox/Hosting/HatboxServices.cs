@@ -44,7 +44,7 @@ internal static class HatboxServices
         services.AddVersions();
         services.AddDomains();
         services.AddScoped<OrganizationService>();
-        services.AddUsage();
+        services.AddUsage(configuration);
         return server;
     }
 }

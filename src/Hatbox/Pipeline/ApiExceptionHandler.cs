@@ -1,11 +1,14 @@
+using System.Globalization;
 using Hatbox.Common.Errors;
+using Hatbox.Common.Redis;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Hatbox.Pipeline;
 
 /// <summary>
 /// Turns exceptions into the envelope: a rejected body keeps its own error, Kestrel's bad-request
-/// exceptions keep their status (413 for an oversized body), and anything else is a 500
+/// exceptions keep their status (413 for an oversized body), Redis not answering for the counters is a
+/// <c>503 service_unavailable</c> with <c>Retry-After</c>, and anything else is a 500
 /// <c>internal_error</c> that tells the client nothing but the request id.
 /// </summary>
 internal sealed class ApiExceptionHandler : IExceptionHandler
@@ -22,8 +25,13 @@ internal sealed class ApiExceptionHandler : IExceptionHandler
             RequestRejectedException rejected => rejected.Error,
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiError.TooLarge(),
             BadHttpRequestException bad => ApiError.ForStatus(bad.StatusCode),
+            RedisUnavailableException => ApiError.ForStatus(StatusCodes.Status503ServiceUnavailable),
             _ => ApiError.Internal(),
         };
+        if (exception is RedisUnavailableException)
+        {
+            context.Response.Headers.RetryAfter = RedisUnavailableException.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
         await ApiErrorWriter.WriteAsync(context, error);
         return true;
     }

@@ -1,9 +1,10 @@
 namespace Hatbox.Features.Usage;
 
 /// <summary>
-/// Requests admitted per organization and billing month. The in-process counter is exact on one node;
-/// a Redis one makes the same decisions across nodes without touching the pipeline. Both start a
-/// month's count from the stored usage (<see cref="StoredUsage"/>), so a restart does not reset a quota.
+/// Requests admitted per organization and billing month. The in-process counter is exact on one
+/// node; <see cref="RedisQuotaCounter"/> makes the same decisions across nodes without touching the
+/// pipeline. Both start a month's count from the stored usage (<see cref="StoredUsage"/>), so a
+/// restart does not reset a quota.
 /// </summary>
 internal interface IQuotaCounter
 {

@@ -5,8 +5,8 @@ namespace Hatbox.Features.Usage;
 /// <summary>
 /// Requests admitted this month per organization, in memory, seeded once from the stored totals.
 /// A new month is a new counter (the key holds the month), so the rollover resets exactly once
-/// and an old month's count is never touched again. Exact on one node; a Redis counter replaces it
-/// for several.
+/// and an old month's count is never touched again. Exact on one node; <see cref="RedisQuotaCounter"/>
+/// replaces it for several.
 /// </summary>
 internal sealed class InProcessQuotaCounter(IServiceScopeFactory scopes) : IQuotaCounter
 {

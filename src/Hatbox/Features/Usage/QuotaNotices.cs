@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hatbox.Common.Redis;
 using Hatbox.Data;
 using Hatbox.Features.Notifications;
 using Hatbox.Features.Plans;
@@ -11,7 +12,8 @@ namespace Hatbox.Features.Usage;
 /// E-mails an organization's admins when its month reaches 80% and 100% of the plan's requests,
 /// once per month each: the outbox's dedupe key holds the organization, month and threshold.
 /// </summary>
-internal sealed class QuotaNotices(IServiceScopeFactory scopes, IQuotaCounter quota, PlanCatalog plans, TimeProvider time)
+internal sealed partial class QuotaNotices(IServiceScopeFactory scopes, IQuotaCounter quota, PlanCatalog plans, TimeProvider time,
+    ILogger<QuotaNotices> logger)
 {
     static readonly int[] Thresholds = [80, 100];
 
@@ -28,7 +30,17 @@ internal sealed class QuotaNotices(IServiceScopeFactory scopes, IQuotaCounter qu
                 continue;
             }
             var plan = plans.Get(organization.Plan);
-            var used = await quota.CountAsync(organizationId, month, cancellationToken);
+            long used;
+            try
+            {
+                used = await quota.CountAsync(organizationId, month, cancellationToken);
+            }
+            catch (RedisUnavailableException exception)
+            {
+                // The next flush with this organization's requests checks again: a count only grows, so no threshold is missed.
+                LogCountUnavailable(logger, exception);
+                break;
+            }
             foreach (var threshold in Thresholds.Where(t => used * 100 >= plan.RequestsPerMonth * t))
             {
                 var admins = await (from w in db.Workspaces
@@ -46,6 +58,9 @@ internal sealed class QuotaNotices(IServiceScopeFactory scopes, IQuotaCounter qu
         }
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Quota notices skipped: Redis did not answer")]
+    static partial void LogCountUnavailable(ILogger logger, Exception exception);
 
     static string Body(string name, string planName, PlanOptions plan, long used, int threshold, string month) =>
         string.Create(CultureInfo.InvariantCulture, $"""

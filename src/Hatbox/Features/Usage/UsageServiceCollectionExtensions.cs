@@ -1,14 +1,30 @@
+using Hatbox.Common.Redis;
 using Hatbox.Features.RateLimits;
 
 namespace Hatbox.Features.Usage;
 
 internal static class UsageServiceCollectionExtensions
 {
-    /// <summary>Rate limits, the monthly quota and metering, with in-process stores (one node).</summary>
-    public static IServiceCollection AddUsage(this IServiceCollection services)
+    /// <summary>
+    /// Rate limits, the monthly quota and metering. The counters live in this process (exact on one node)
+    /// unless <c>Redis:Configuration</c> is set; then in Redis, shared by every node.
+    /// </summary>
+    public static IServiceCollection AddUsage(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<IRateLimitStore, InProcessRateLimitStore>();
-        services.AddSingleton<IQuotaCounter, InProcessQuotaCounter>();
+        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var redis = configuration.GetSection(RedisOptions.SectionName).Get<RedisOptions>() ?? new RedisOptions();
+        if (redis.Enabled)
+        {
+            services.AddSingleton<RedisConnection>();
+            services.AddHostedService(provider => provider.GetRequiredService<RedisConnection>());
+            services.AddSingleton<IRateLimitStore, RedisRateLimitStore>();
+            services.AddSingleton<IQuotaCounter, RedisQuotaCounter>();
+        }
+        else
+        {
+            services.AddSingleton<IRateLimitStore, InProcessRateLimitStore>();
+            services.AddSingleton<IQuotaCounter, InProcessQuotaCounter>();
+        }
         services.AddSingleton<QuotaNotices>();
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService(provider => provider.GetRequiredService<UsageRecorder>());

@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Net;
+using Hatbox.Tests.Infrastructure;
+
+namespace Hatbox.Tests.Usage;
+
+/// <summary>
+/// Two server nodes on one data folder, counting in one real Redis: rate limits and the monthly
+/// quota hold exactly across both, as on one node.
+/// </summary>
+public sealed class RedisAcrossNodesTests
+{
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task FiringTwiceTheKeyLimitAtOnceAtTwoNodesLetsExactlyTheLimitThrough()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var settings = redis.Settings(("Plans:free:RequestsPerMinute", "25"));
+        await using var nodeA = await TestServer.StartAsync(settings);
+        await using var nodeB = await TestServer.StartAsync(settings, sharedDataDirectory: nodeA.DataDirectory);
+        using var clientA = nodeA.CreateClient();
+        using var clientB = nodeB.CreateClient();
+        var tenant = await TestTenant.CreateAsync(nodeA);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => tenant.AuthenticateAsync(i % 2 == 0 ? clientA : clientB)));
+
+        Assert.Equal(25, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        var refused = responses.Where(r => r.StatusCode != HttpStatusCode.OK).ToList();
+        Assert.Equal(25, refused.Count);
+        foreach (var response in refused)
+        {
+            await ErrorAssert.IsErrorAsync(response, HttpStatusCode.TooManyRequests, "rate_limited", "rate_limit_error");
+            Assert.True(int.Parse(response.Headers.GetValues("Retry-After").Single(), CultureInfo.InvariantCulture) >= 1);
+        }
+        foreach (var response in responses)
+        {
+            Assert.Equal("\"minute\";q=25;w=60", response.Headers.GetValues("RateLimit-Policy").Single());
+            Assert.Equal("25", response.Headers.GetValues("RateLimit-Limit").Single());
+            response.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task TheOrganizationLimitCoversItsKeysOnEveryNode()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var settings = redis.Settings(("Plans:free:RequestsPerMinute", "10"));
+        await using var nodeA = await TestServer.StartAsync(settings);
+        await using var nodeB = await TestServer.StartAsync(settings, sharedDataDirectory: nodeA.DataDirectory);
+        using var clientA = nodeA.CreateClient();
+        using var clientB = nodeB.CreateClient();
+        var tenant = await TestTenant.CreateAsync(nodeA);
+        var (second, _) = await tenant.CreateKeyAsync(nodeA);
+
+        // One key on each node: each key alone is within its limit, the organization is not.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20)
+            .Select(i => i % 2 == 0 ? tenant.AuthenticateAsync(clientA) : tenant.AuthenticateAsync(clientB, second)));
+
+        Assert.Equal(10, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(10, responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task TheFreeQuotaHoldsExactlyAcrossTwoNodes()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var settings = redis.Settings(("Plans:free:RequestsPerMonth", "20"), ("Plans:free:RequestsPerMinute", "1000"));
+        await using var nodeA = await TestServer.StartAsync(settings);
+        await using var nodeB = await TestServer.StartAsync(settings, sharedDataDirectory: nodeA.DataDirectory);
+        using var clientA = nodeA.CreateClient();
+        using var clientB = nodeB.CreateClient();
+        var tenant = await TestTenant.CreateAsync(nodeA);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => tenant.AuthenticateAsync(i % 2 == 0 ? clientA : clientB)));
+
+        Assert.Equal(20, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        var refused = responses.Where(r => r.StatusCode != HttpStatusCode.OK).ToList();
+        Assert.Equal(20, refused.Count);
+        foreach (var response in refused)
+        {
+            await ErrorAssert.IsErrorAsync(response, HttpStatusCode.TooManyRequests, "quota_exceeded", "rate_limit_error");
+            Assert.Equal("false", response.Headers.GetValues("x-should-retry").Single());
+        }
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task ARestartWithRedisFlushedStartsTheQuotaFromTheStoredUsage()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var settings = redis.Settings(("Plans:free:RequestsPerMonth", "6"));
+        var data = Directory.CreateTempSubdirectory("hatbox-redis-quota-").FullName;
+        TestTenant tenant;
+        await using (var server = await TestServer.StartAsync(settings, sharedDataDirectory: data))
+        {
+            using var client = server.CreateClient();
+            tenant = await TestTenant.CreateAsync(server);
+            for (var i = 0; i < 4; i++)
+            {
+                using var response = await tenant.AuthenticateAsync(client);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+        }
+        await using (var admin = await redis.ConnectAsync())
+        {
+            await admin.GetServer(admin.GetEndPoints()[0]).FlushAllDatabasesAsync();
+        }
+
+        await using var restarted = await TestServer.StartAsync(settings, sharedDataDirectory: data);
+        using var restartedClient = restarted.CreateClient();
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await tenant.AuthenticateAsync(restartedClient);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        using var refused = await tenant.AuthenticateAsync(restartedClient);
+
+        await ErrorAssert.IsErrorAsync(refused, HttpStatusCode.TooManyRequests, "quota_exceeded");
+    }
+}
