@@ -38,8 +38,15 @@ public sealed class RedisDownTests
         {
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         }
-        // Writing usage checks the quota notices, which need Redis: the writer carries on without them.
-        await server.Services.GetRequiredService<UsageRecorder>().FlushAsync(Ct);
+        // The refusals are metered as the 503s they were. Writing usage checks the quota notices, which
+        // need Redis: the writer (and the report that flushes it) carries on without them.
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var report = await scope.ServiceProvider.GetRequiredService<UsageService>()
+                .ReportAsync(tenant.OrganizationId, BillingMonth.Of(DateTimeOffset.UtcNow), Ct);
+            Assert.Equal(3, report.ByStatus.Single(s => s.Name == "503").Requests);
+            Assert.Equal(1, report.ByStatus.Single(s => s.Name == "200").Requests);
+        }
 
         await redis.RestartAsync();
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Hatbox.Common.Redis;
 using Hatbox.Features.ApiKeys;
 
 namespace Hatbox.Features.Usage;
@@ -18,15 +19,22 @@ internal sealed class MeteringStage(RequestDelegate next, UsageRecorder usage, T
     async Task MeterAsync(HttpContext context, ApiCaller caller)
     {
         var started = Stopwatch.GetTimestamp();
+        var status = 0;
         try
         {
             await next(context);
+        }
+        catch (RedisUnavailableException)
+        {
+            // The exception handler, outside this stage, answers 503; the response still says 200 here.
+            status = StatusCodes.Status503ServiceUnavailable;
+            throw;
         }
         finally
         {
             usage.Record(
                 new UsageKey(caller.OrganizationId, caller.WorkspaceId, caller.KeyId, BillingMonth.Day(time.GetUtcNow()),
-                    EndpointGroup(context), context.Response.StatusCode),
+                    EndpointGroup(context), status != 0 ? status : context.Response.StatusCode),
                 context.Request.ContentLength ?? 0, context.Response.ContentLength ?? 0, Stopwatch.GetElapsedTime(started));
         }
     }
