@@ -11,6 +11,8 @@ missing=()
 command -v node >/dev/null || missing+=(nodejs npm)
 # The portal tests drive Debian's Chromium (Playwright cannot download browsers here).
 [ -x /usr/bin/chromium ] || missing+=(chromium fonts-liberation)
+# The Redis tests start their own redis-server on a free loopback port; no Redis service is needed.
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
