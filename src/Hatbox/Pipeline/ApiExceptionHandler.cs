@@ -20,14 +20,7 @@ internal sealed class ApiExceptionHandler : IExceptionHandler
             return false;
         }
 
-        var error = exception switch
-        {
-            RequestRejectedException rejected => rejected.Error,
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiError.TooLarge(),
-            BadHttpRequestException bad => ApiError.ForStatus(bad.StatusCode),
-            RedisUnavailableException => ApiError.ForStatus(StatusCodes.Status503ServiceUnavailable),
-            _ => ApiError.Internal(),
-        };
+        var error = ErrorFor(exception);
         if (exception is RedisUnavailableException)
         {
             context.Response.Headers.RetryAfter = RedisUnavailableException.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
@@ -35,4 +28,14 @@ internal sealed class ApiExceptionHandler : IExceptionHandler
         await ApiErrorWriter.WriteAsync(context, error);
         return true;
     }
+
+    /// <summary>The answer an exception becomes; metering records its status before this handler writes it.</summary>
+    public static ApiError ErrorFor(Exception exception) => exception switch
+    {
+        RequestRejectedException rejected => rejected.Error,
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiError.TooLarge(),
+        BadHttpRequestException bad => ApiError.ForStatus(bad.StatusCode),
+        RedisUnavailableException => ApiError.ForStatus(StatusCodes.Status503ServiceUnavailable),
+        _ => ApiError.Internal(),
+    };
 }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Hatbox.Common.Redis;
 using Hatbox.Features.ApiKeys;
+using Hatbox.Pipeline;
 
 namespace Hatbox.Features.Usage;
 
@@ -24,10 +24,10 @@ internal sealed class MeteringStage(RequestDelegate next, UsageRecorder usage, T
         {
             await next(context);
         }
-        catch (RedisUnavailableException)
+        catch (Exception exception) when (!context.Response.HasStarted)
         {
-            // The exception handler, outside this stage, answers 503; the response still says 200 here.
-            status = StatusCodes.Status503ServiceUnavailable;
+            // The exception handler, outside this stage, writes the answer later; the response still says 200 here.
+            status = ApiExceptionHandler.ErrorFor(exception).Status;
             throw;
         }
         finally
