@@ -222,7 +222,9 @@ internal sealed class InProcessServer : IServer
             Headers = headers,
             Body = Stream.Null,
         };
-        var responseFeature = new HttpResponseFeature();
+        // Kestrel keeps a connection's header collections from request to request; a fresh collection
+        // with room for Hatbox's headers stands for that, so no request pays for growing a dictionary.
+        var responseFeature = new HttpResponseFeature { Headers = new HeaderDictionary(16) };
         features.Set<IHttpRequestFeature>(requestFeature);
         features.Set<IHttpResponseFeature>(responseFeature);
         features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null));

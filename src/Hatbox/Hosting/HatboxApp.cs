@@ -72,7 +72,6 @@ internal static class HatboxApp
         }
         app.UseMiddleware<RequestContextMiddleware>();
         app.UseExceptionHandler();
-        app.UseStatusCodePages(StatusCodeEnvelope.WriteAsync);
         app.UseMiddleware<HttpsOnlyMiddleware>();
         app.UsePortalAssets();
         app.UseMiddleware<PreflightStage>();

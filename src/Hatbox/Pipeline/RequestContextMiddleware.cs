@@ -5,7 +5,8 @@ namespace Hatbox.Pipeline;
 
 /// <summary>
 /// First stage: gives the request its <c>req_…</c> id (response header, error bodies, and every
-/// log line through the logging scope) and writes the <see cref="AccessLog"/> line when it ends.
+/// log line through the logging scope), gives a body-less failure the error envelope
+/// (<see cref="StatusCodeEnvelope"/>), and writes the <see cref="AccessLog"/> line when it ends.
 /// </summary>
 internal sealed class RequestContextMiddleware(RequestDelegate next, AccessLog accessLog, ILogger<RequestContextMiddleware> logger)
 {
@@ -20,6 +21,7 @@ internal sealed class RequestContextMiddleware(RequestDelegate next, AccessLog a
         try
         {
             await next(context);
+            await StatusCodeEnvelope.WriteIfBodyless(context);
         }
         finally
         {

@@ -1,5 +1,6 @@
 using Hatbox.Common.Json;
 using Hatbox.Features.Versions;
+using Hatbox.Features.Workspaces;
 using Hatbox.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -34,7 +35,7 @@ internal static class AuthenticationEndpoints
             WorkspaceId: caller.WorkspaceId,
             Workspace: caller.WorkspaceSlug,
             KeyId: caller.KeyId,
-            Role: caller.CreatorRole!.Value.ToString().ToLowerInvariant(),
+            Role: Roles.Name(caller.CreatorRole!.Value),
             Plan: caller.Plan,
             ApiVersion: caller.PinnedApiVersion ?? ServerIdentity.CurrentApiVersion),
             HatboxJsonContext.Default.AuthenticationResponse);

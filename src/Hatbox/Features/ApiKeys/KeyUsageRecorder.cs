@@ -13,9 +13,11 @@ namespace Hatbox.Features.ApiKeys;
 internal sealed partial class KeyUsageRecorder(IServiceScopeFactory scopes, TimeProvider time, ILogger<KeyUsageRecorder> logger)
     : PeriodicWorker(time)
 {
-    readonly ConcurrentDictionary<string, DateTimeOffset> _pending = new();
+    // UTC ticks, not DateTimeOffset: a long is written in place, so noting a known key allocates nothing
+    // (a larger value would cost the dictionary a new node on every request).
+    readonly ConcurrentDictionary<string, long> _pending = new();
 
-    public void Touch(string keyId) => _pending[keyId] = Time.GetUtcNow();
+    public void Touch(string keyId) => _pending[keyId] = Time.GetUtcNow().UtcTicks;
 
     protected override TimeSpan Interval { get; } = TimeSpan.FromSeconds(5);
 
@@ -42,10 +44,11 @@ internal sealed partial class KeyUsageRecorder(IServiceScopeFactory scopes, Time
             {
                 break;
             }
-            if (!_pending.TryRemove(keyId, out var usedAt))
+            if (!_pending.TryRemove(keyId, out var usedTicks))
             {
                 continue;
             }
+            var usedAt = new DateTimeOffset(usedTicks, TimeSpan.Zero);
             try
             {
                 // Never cancelled once the time is out of memory, as in UsageRecorder.
@@ -54,7 +57,7 @@ internal sealed partial class KeyUsageRecorder(IServiceScopeFactory scopes, Time
             }
             catch (DbException exception)
             {
-                _pending.TryAdd(keyId, usedAt);
+                _pending.TryAdd(keyId, usedTicks);
                 LogFlushFailed(logger, exception);
                 return;
             }

@@ -12,7 +12,7 @@ internal static class RateLimitHeaders
     {
         var policy = PolicyFor(decision.Limit);
         var remaining = decision.Remaining.ToString(CultureInfo.InvariantCulture);
-        var reset = decision.ResetSeconds.ToString(CultureInfo.InvariantCulture);
+        var reset = Seconds(decision.ResetSeconds);
         var headers = response.Headers;
         headers["RateLimit-Policy"] = policy.Header;
         headers["RateLimit"] = $"\"minute\";r={remaining};t={reset}";
@@ -20,6 +20,12 @@ internal static class RateLimitHeaders
         headers["RateLimit-Remaining"] = remaining;
         headers["RateLimit-Reset"] = reset;
     }
+
+    /// <summary>A number of seconds as text; the minute's 0–60 are made once, not per answer.</summary>
+    public static string Seconds(int seconds) =>
+        (uint)seconds < (uint)MinuteSeconds.Length ? MinuteSeconds[seconds] : seconds.ToString(CultureInfo.InvariantCulture);
+
+    static readonly string[] MinuteSeconds = [.. Enumerable.Range(0, 61).Select(s => s.ToString(CultureInfo.InvariantCulture))];
 
     /// <summary>The last limit written, with its header texts: a plan's limit rarely changes, so they are made once, not per answer.</summary>
     static Policy? s_last;

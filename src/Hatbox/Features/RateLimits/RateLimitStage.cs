@@ -1,4 +1,3 @@
-using System.Globalization;
 using Hatbox.Common.Errors;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Plans;
@@ -18,11 +17,12 @@ internal sealed class RateLimitStage(RequestDelegate next, IRateLimitStore store
     async Task LimitAsync(HttpContext context, ApiCaller caller)
     {
         var perMinute = plans.Get(caller.Plan).RequestsPerMinute;
-        var byKey = await store.TakeAsync("key:" + caller.KeyId, perMinute, context.RequestAborted);
+        // Ids carry their kind (key_…, org_…), so they name their buckets as they are: no string per request.
+        var byKey = await store.TakeAsync(caller.KeyId, perMinute, context.RequestAborted);
         var decision = byKey;
         if (byKey.Allowed)
         {
-            var byOrganization = await store.TakeAsync("org:" + caller.OrganizationId, perMinute, context.RequestAborted);
+            var byOrganization = await store.TakeAsync(caller.OrganizationId, perMinute, context.RequestAborted);
             if (!byOrganization.Allowed || byOrganization.Remaining < byKey.Remaining)
             {
                 decision = byOrganization;
@@ -31,7 +31,7 @@ internal sealed class RateLimitStage(RequestDelegate next, IRateLimitStore store
         RateLimitHeaders.Write(context.Response, decision);
         if (!decision.Allowed)
         {
-            context.Response.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers.RetryAfter = RateLimitHeaders.Seconds(decision.RetryAfterSeconds);
             await ApiErrorWriter.WriteAsync(context, new ApiError(StatusCodes.Status429TooManyRequests, ErrorTypes.RateLimit, "rate_limited",
                 $"This plan allows {perMinute} requests per minute per key and per organization. Retry after {decision.RetryAfterSeconds} s."));
             return;

@@ -27,8 +27,10 @@ internal sealed class InProcessQuotaCounter(IServiceScopeFactory scopes) : IQuot
     public async ValueTask<long> CountAsync(string organizationId, string month, CancellationToken cancellationToken) =>
         Volatile.Read(ref (await CounterAsync(organizationId, month))[0]);
 
+    // The factory takes this counter as its argument, so a lookup of an existing counter allocates no delegate.
     Task<long[]> CounterAsync(string organizationId, string month) =>
-        _counters.GetOrAdd((organizationId, month), key => new Lazy<Task<long[]>>(() => LoadAsync(key.Organization, key.Month))).Value;
+        _counters.GetOrAdd((organizationId, month),
+            static (key, self) => new Lazy<Task<long[]>>(() => self.LoadAsync(key.Organization, key.Month)), this).Value;
 
     // Not cancelled by the request that happens to load it: every later request shares the result.
     async Task<long[]> LoadAsync(string organizationId, string month) =>
