@@ -32,8 +32,8 @@ public sealed class AccessLogTests
         using var stdout = new MemoryStream();
         using var console = new BufferedConsole(stdout);
 
-        new AccessLog(text, time).Write("POST", "/authentication", 200, 1.234, "req_1");
-        new AccessLog(console, time).Write("POST", "/authentication", 200, 1.234, "req_1");
+        new AccessLog(text, time).Write("POST", "/authentication", 200, TimeSpan.FromMicroseconds(1234.5), "req_1");
+        new AccessLog(console, time).Write("POST", "/authentication", 200, TimeSpan.FromMicroseconds(1234.5), "req_1");
         console.FlushNow();
 
         var line = Encoding.UTF8.GetString(stdout.ToArray());
@@ -42,6 +42,20 @@ public sealed class AccessLogTests
         Assert.Equal("2026-03-04T05:06:07.890Z", json.GetProperty("Timestamp").GetString());
         Assert.Equal("Hatbox.AccessLog", json.GetProperty("Category").GetString());
         Assert.Equal("/authentication", json.GetProperty("State").GetProperty("Path").GetString());
+        Assert.Equal(1.234, json.GetProperty("State").GetProperty("DurationMs").GetDouble());
+    }
+
+    [Theory]
+    [InlineData(0, "0.000")]
+    [InlineData(7, "0.007")]
+    [InlineData(1_234, "1.234")]
+    [InlineData(60_000_001, "60000.001")]
+    [InlineData(-5, "0.000")]
+    public void DurationsAreMillisecondsWithThreeDecimals(long microseconds, string expected)
+    {
+        Span<byte> text = stackalloc byte[AccessLog.MaxMillisecondsLength];
+        var length = AccessLog.FormatMilliseconds(TimeSpan.FromMicroseconds(microseconds), text);
+        Assert.Equal(expected, Encoding.UTF8.GetString(text[..length]));
     }
 
     [Fact]

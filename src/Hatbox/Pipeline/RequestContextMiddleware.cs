@@ -26,7 +26,7 @@ internal sealed class RequestContextMiddleware(RequestDelegate next, AccessLog a
         finally
         {
             accessLog.Write(context.Request.Method, context.Request.Path.Value ?? "/", context.Response.StatusCode,
-                Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3), requestId);
+                Stopwatch.GetElapsedTime(started), requestId);
         }
     }
 }

@@ -17,7 +17,16 @@ internal sealed partial class KeyUsageRecorder(IServiceScopeFactory scopes, Time
     // (a larger value would cost the dictionary a new node on every request).
     readonly ConcurrentDictionary<string, long> _pending = new();
 
-    public void Touch(string keyId) => _pending[keyId] = Time.GetUtcNow().UtcTicks;
+    public void Touch(string keyId)
+    {
+        var now = Time.GetUtcNow().UtcTicks;
+        // Within the same second the stored time is left alone: a write on every request would move
+        // the entry between the cores serving that key, and nobody reads last-used times that finely.
+        if (!_pending.TryGetValue(keyId, out var noted) || now - noted >= TimeSpan.TicksPerSecond)
+        {
+            _pending[keyId] = now;
+        }
+    }
 
     protected override TimeSpan Interval { get; } = TimeSpan.FromSeconds(5);
 
