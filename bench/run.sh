@@ -17,7 +17,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-15}
-WARMUP=${WARMUP:-5}
+WARMUP=${WARMUP:-15}
 ROUNDS=${ROUNDS:-2}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
