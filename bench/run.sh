@@ -122,23 +122,30 @@ run_wrk() {
     END { printf "%d %d\n", rps, requests ? ticks * tick_us / requests : 0 }' <<<"$out"
 }
 
-# measure NAME PATH [LUA] [TARGET%]: warms up both servers, then alternates baseline and Hatbox
-# runs ROUNDS times and prints the best req/s of each, their ratio, and the lowest CPU time per
+# measure NAME PATH [LUA] [TARGET%]: warms up both servers, then runs each ROUNDS times, taking
+# turns which goes first (the VM's speed drifts within minutes, and a fixed order would hand the
+# drift to one side), and prints the best req/s of each, their ratio, and the lowest CPU time per
 # request of each. A wrk Lua script (method, headers, body) is used against both servers alike.
 measure() {
   local name=$1 path=$2 script=${3:-} target=${4:-90}
   local best_base=0 best_hatbox=0 cpu_base=0 cpu_hatbox=0 rps cpu runs_base="" runs_hatbox=""
   run_wrk "$BASELINE_PID" "$BASELINE_PORT" "$path" "$WARMUP" "$script" >/dev/null
   run_wrk "$HATBOX_PID" "$HATBOX_PORT" "$path" "$WARMUP" "$script" >/dev/null
-  for _ in $(seq 1 "$ROUNDS"); do
-    read -r rps cpu < <(run_wrk "$BASELINE_PID" "$BASELINE_PORT" "$path" "$DURATION" "$script")
-    runs_base+=" $rps"
-    if (( rps > best_base )); then best_base=$rps; fi
-    if (( cpu_base == 0 || cpu < cpu_base )); then cpu_base=$cpu; fi
-    read -r rps cpu < <(run_wrk "$HATBOX_PID" "$HATBOX_PORT" "$path" "$DURATION" "$script")
-    runs_hatbox+=" $rps"
-    if (( rps > best_hatbox )); then best_hatbox=$rps; fi
-    if (( cpu_hatbox == 0 || cpu < cpu_hatbox )); then cpu_hatbox=$cpu; fi
+  local round side
+  for round in $(seq 1 "$ROUNDS"); do
+    for side in $( ((round % 2)) && echo baseline hatbox || echo hatbox baseline); do
+      if [[ $side == baseline ]]; then
+        read -r rps cpu < <(run_wrk "$BASELINE_PID" "$BASELINE_PORT" "$path" "$DURATION" "$script")
+        runs_base+=" $rps"
+        if (( rps > best_base )); then best_base=$rps; fi
+        if (( cpu_base == 0 || cpu < cpu_base )); then cpu_base=$cpu; fi
+      else
+        read -r rps cpu < <(run_wrk "$HATBOX_PID" "$HATBOX_PORT" "$path" "$DURATION" "$script")
+        runs_hatbox+=" $rps"
+        if (( rps > best_hatbox )); then best_hatbox=$rps; fi
+        if (( cpu_hatbox == 0 || cpu < cpu_hatbox )); then cpu_hatbox=$cpu; fi
+      fi
+    done
   done
   local ratio
   ratio=$(awk -v h="$best_hatbox" -v b="$best_base" 'BEGIN { printf "%.1f", 100 * h / b }')
