@@ -46,6 +46,10 @@ public sealed class RedisDownTests
                 .ReportAsync(tenant.OrganizationId, BillingMonth.Of(DateTimeOffset.UtcNow), Ct);
             Assert.Equal(3, report.ByStatus.Single(s => s.Name == "503").Requests);
             Assert.Equal(1, report.ByStatus.Single(s => s.Name == "200").Requests);
+            // Requests the platform could not serve are not billed.
+            var statement = await scope.ServiceProvider.GetRequiredService<UsageService>()
+                .StatementAsync(tenant.OrganizationId, BillingMonth.Of(DateTimeOffset.UtcNow), Ct);
+            Assert.Equal(1, statement!.Used);
         }
 
         await redis.RestartAsync();

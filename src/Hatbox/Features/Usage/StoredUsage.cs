@@ -12,8 +12,7 @@ internal static class StoredUsage
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HatboxDbContext>();
         var prefix = month + "-";
-        // Requests refused for quota or rate were metered but never admitted.
-        return await db.UsageDaily.Where(u => u.OrganizationId == organizationId && u.Day.StartsWith(prefix) && u.StatusCode != 429)
+        return await db.UsageDaily.Where(u => u.OrganizationId == organizationId && u.Day.StartsWith(prefix)).Where(UsageDaily.Billed)
             .SumAsync(u => (long?)u.Requests, cancellationToken) ?? 0;
     }
 }

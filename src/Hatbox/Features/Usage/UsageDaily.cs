@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -20,6 +21,14 @@ internal sealed class UsageDaily
     public long BytesIn { get; set; }
     public long BytesOut { get; set; }
     public double DurationMs { get; set; }
+
+    /// <summary>
+    /// The rows that are billed and count toward the quota: requests refused for rate or quota (429)
+    /// and those the platform could not serve (503: Redis or the database unavailable) are metered only.
+    /// </summary>
+    public static readonly Expression<Func<UsageDaily, bool>> Billed = u => u.StatusCode != 429 && u.StatusCode != 503;
+
+    public static readonly Func<UsageDaily, bool> IsBilled = Billed.Compile();
 }
 
 internal sealed class UsageDailyConfiguration : IEntityTypeConfiguration<UsageDaily>

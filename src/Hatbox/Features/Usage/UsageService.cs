@@ -25,8 +25,7 @@ internal sealed class UsageService(HatboxDbContext db, PlanCatalog plans, UsageR
             return null;
         }
         var plan = plans.Get(organization.Plan);
-        // Requests refused for rate or quota (429) are metered but not billed.
-        var used = (await RowsAsync(organizationId, month, cancellationToken)).Where(r => r.StatusCode != 429).Sum(r => r.Requests);
+        var used = (await RowsAsync(organizationId, month, cancellationToken)).Where(UsageDaily.IsBilled).Sum(r => r.Requests);
         var overage = plan.StopsAtQuota ? 0 : Math.Max(0, used - plan.RequestsPerMonth);
         var price = plan.OveragePricePer1000 ?? 0;
         var amount = Math.Round(overage * price / 1000m, 2, MidpointRounding.AwayFromZero);
