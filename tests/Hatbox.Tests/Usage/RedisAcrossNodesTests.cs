@@ -17,13 +17,10 @@ public sealed class RedisAcrossNodesTests
     {
         await using var redis = await RedisServer.StartAsync();
         var settings = redis.Settings(("Plans:free:RequestsPerMinute", "25"));
-        await using var nodeA = await TestServer.StartAsync(settings);
-        await using var nodeB = await TestServer.StartAsync(settings, sharedDataDirectory: nodeA.DataDirectory);
-        using var clientA = nodeA.CreateClient();
-        using var clientB = nodeB.CreateClient();
-        var tenant = await TestTenant.CreateAsync(nodeA);
+        await using var nodes = await TwoNodes.StartAsync(settings);
+        var tenant = await TestTenant.CreateAsync(nodes.A);
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => tenant.AuthenticateAsync(i % 2 == 0 ? clientA : clientB)));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => tenant.AuthenticateAsync(nodes.Client(i))));
 
         Assert.Equal(25, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         var refused = responses.Where(r => r.StatusCode != HttpStatusCode.OK).ToList();
@@ -46,16 +43,13 @@ public sealed class RedisAcrossNodesTests
     {
         await using var redis = await RedisServer.StartAsync();
         var settings = redis.Settings(("Plans:free:RequestsPerMinute", "10"));
-        await using var nodeA = await TestServer.StartAsync(settings);
-        await using var nodeB = await TestServer.StartAsync(settings, sharedDataDirectory: nodeA.DataDirectory);
-        using var clientA = nodeA.CreateClient();
-        using var clientB = nodeB.CreateClient();
-        var tenant = await TestTenant.CreateAsync(nodeA);
-        var (second, _) = await tenant.CreateKeyAsync(nodeA);
+        await using var nodes = await TwoNodes.StartAsync(settings);
+        var tenant = await TestTenant.CreateAsync(nodes.A);
+        var (second, _) = await tenant.CreateKeyAsync(nodes.A);
 
         // One key on each node: each key alone is within its limit, the organization is not.
         var responses = await Task.WhenAll(Enumerable.Range(0, 20)
-            .Select(i => i % 2 == 0 ? tenant.AuthenticateAsync(clientA) : tenant.AuthenticateAsync(clientB, second)));
+            .Select(i => i % 2 == 0 ? tenant.AuthenticateAsync(nodes.Client(i)) : tenant.AuthenticateAsync(nodes.Client(i), second)));
 
         Assert.Equal(10, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         Assert.Equal(10, responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
@@ -70,13 +64,10 @@ public sealed class RedisAcrossNodesTests
     {
         await using var redis = await RedisServer.StartAsync();
         var settings = redis.Settings(("Plans:free:RequestsPerMonth", "20"), ("Plans:free:RequestsPerMinute", "1000"));
-        await using var nodeA = await TestServer.StartAsync(settings);
-        await using var nodeB = await TestServer.StartAsync(settings, sharedDataDirectory: nodeA.DataDirectory);
-        using var clientA = nodeA.CreateClient();
-        using var clientB = nodeB.CreateClient();
-        var tenant = await TestTenant.CreateAsync(nodeA);
+        await using var nodes = await TwoNodes.StartAsync(settings);
+        var tenant = await TestTenant.CreateAsync(nodes.A);
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => tenant.AuthenticateAsync(i % 2 == 0 ? clientA : clientB)));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => tenant.AuthenticateAsync(nodes.Client(i))));
 
         Assert.Equal(20, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         var refused = responses.Where(r => r.StatusCode != HttpStatusCode.OK).ToList();
@@ -124,5 +115,31 @@ public sealed class RedisAcrossNodesTests
         using var refused = await tenant.AuthenticateAsync(restartedClient);
 
         await ErrorAssert.IsErrorAsync(refused, HttpStatusCode.TooManyRequests, "quota_exceeded");
+    }
+
+    /// <summary>Two nodes on one data folder (the first one's), with a client each; request i goes to node i % 2.</summary>
+    sealed class TwoNodes(TestServer a, TestServer b) : IAsyncDisposable
+    {
+        readonly HttpClient[] _clients = [a.CreateClient(), b.CreateClient()];
+
+        public TestServer A => a;
+
+        public static async Task<TwoNodes> StartAsync(Dictionary<string, string?> settings)
+        {
+            var a = await TestServer.StartAsync(settings);
+            return new TwoNodes(a, await TestServer.StartAsync(settings, sharedDataDirectory: a.DataDirectory));
+        }
+
+        public HttpClient Client(int request) => _clients[request % 2];
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var client in _clients)
+            {
+                client.Dispose();
+            }
+            await b.DisposeAsync();
+            await a.DisposeAsync();
+        }
     }
 }

@@ -29,7 +29,8 @@ public sealed class RedisScriptTests(RedisServer redis) : IClassFixture<RedisSer
         await _admin.DisposeAsync();
     }
 
-    static string NewBucket() => "key:key_" + Guid.NewGuid().ToString("N");
+    // Buckets are named by the ids they limit (key_…, org_…).
+    static string NewBucket() => "key_" + Guid.NewGuid().ToString("N");
 
     [Fact]
     public async Task ABucketGivesTheSameAnswersAsTheInProcessBucket()

@@ -40,8 +40,7 @@ internal sealed partial class RedisConnection : IHostedService, IAsyncDisposable
     /// <summary>Runs a Lua script (sent once, then by its SHA). Redis not answering becomes <see cref="RedisUnavailableException"/>.</summary>
     public async Task<RedisResult> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] values)
     {
-        var task = _multiplexer.Value;
-        var multiplexer = task.IsCompletedSuccessfully ? task.Result : await task;
+        var multiplexer = await _multiplexer.Value;
         try
         {
             return await multiplexer.GetDatabase().ScriptEvaluateAsync(script, keys, values);
