@@ -49,7 +49,7 @@ public sealed class RedisServer : IAsyncLifetime
         // A free port can be taken between asking and binding; another one is tried then.
         for (var attempt = 1; ; attempt++)
         {
-            Port = FreePort();
+            Port = TestServer.FreePort();
             if (await TryStartAsync() || attempt == 3)
             {
                 break;
@@ -154,12 +154,5 @@ public sealed class RedisServer : IAsyncLifetime
         {
             return false;
         }
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -72,8 +72,11 @@ public sealed class TestServer : IAsyncDisposable
         return new TestServer(app, dataDirectory) { _ownsData = sharedDataDirectory is null };
     }
 
-    // Port 0 means "off" for the plain listener (DESIGN.md §7), so tests reserve a free port instead.
-    static int FreePort()
+    /// <summary>
+    /// A loopback port free at this moment, for listeners that cannot take port 0: the plain listener
+    /// (0 means "off", DESIGN.md §7) and redis-server.
+    /// </summary>
+    internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

@@ -10,8 +10,6 @@ namespace Hatbox.Tests.Usage;
 /// </summary>
 public sealed class RedisAcrossNodesTests
 {
-    static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task FiringTwiceTheKeyLimitAtOnceAtTwoNodesLetsExactlyTheLimitThrough()
     {
