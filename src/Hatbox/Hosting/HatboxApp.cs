@@ -123,6 +123,7 @@ internal static class HatboxApp
     static void ConfigureLogging(ILoggingBuilder logging)
     {
         logging.ClearProviders();
+        logging.Services.AddSingleton<IExternalScopeProvider, RequestScopeProvider>();
         logging.AddJsonConsole(json =>
         {
             json.IncludeScopes = true;

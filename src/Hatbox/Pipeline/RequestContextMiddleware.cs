@@ -5,10 +5,10 @@ namespace Hatbox.Pipeline;
 
 /// <summary>
 /// First stage: gives the request its <c>req_…</c> id (response header, error bodies, and every
-/// log line through the logging scope), gives a body-less failure the error envelope
+/// log line through <see cref="RequestScopeProvider"/>), gives a body-less failure the error envelope
 /// (<see cref="StatusCodeEnvelope"/>), and writes the <see cref="AccessLog"/> line when it ends.
 /// </summary>
-internal sealed class RequestContextMiddleware(RequestDelegate next, AccessLog accessLog, ILogger<RequestContextMiddleware> logger)
+internal sealed class RequestContextMiddleware(RequestDelegate next, AccessLog accessLog)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -17,7 +17,7 @@ internal sealed class RequestContextMiddleware(RequestDelegate next, AccessLog a
         context.Response.Headers["Request-Id"] = requestId;
         var started = Stopwatch.GetTimestamp();
 
-        using var scope = logger.BeginScope(new RequestLogScope(requestId));
+        RequestScopeProvider.SetRequestId(requestId);
         try
         {
             await next(context);

@@ -2,7 +2,7 @@ using System.Collections;
 
 namespace Hatbox.Pipeline;
 
-/// <summary>The logging scope that puts <c>RequestId</c> on every log line written during a request.</summary>
+/// <summary>The logging scope that puts <c>RequestId</c> on a log line written during a request (<see cref="RequestScopeProvider"/>).</summary>
 internal sealed class RequestLogScope(string requestId) : IReadOnlyList<KeyValuePair<string, object?>>
 {
     public KeyValuePair<string, object?> this[int index] =>

@@ -36,7 +36,7 @@ internal sealed class ApiKeyStage(RequestDelegate next, ApiKeyVerifier verifier,
         {
             return headerError;
         }
-        var verified = await verifier.VerifyAsync(presented.Key!, context.RequestAborted);
+        var verified = await verifier.VerifyAsync(presented.Key, presented.Source, context.RequestAborted);
         if (verified.Outcome != ApiKeyVerifier.Outcome.Valid)
         {
             return verified.Outcome switch
@@ -56,7 +56,7 @@ internal sealed class ApiKeyStage(RequestDelegate next, ApiKeyVerifier verifier,
         {
             return ApiKeyErrors.AccessDisabled;
         }
-        context.Features.Set(caller);
+        caller.AttachTo(context);
         return null;
     }
 }

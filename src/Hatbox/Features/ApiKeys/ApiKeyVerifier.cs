@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Hatbox.Data;
 using Microsoft.EntityFrameworkCore;
@@ -11,30 +12,58 @@ internal sealed class ApiKeyVerifier(ApiKeyCache cache, IServiceScopeFactory sco
 
     public readonly record struct Result(Outcome Outcome, ApiCaller? Caller);
 
+    /// <summary>
+    /// Hashes of keys that verified, by the header string each came in (<see cref="ApiKeyHeaders.Presented.Source"/>).
+    /// Kestrel gives an unchanged header back as the same string for every request on a kept-alive
+    /// connection, so a client sending one key is checked and hashed once per connection, not per
+    /// request: the SHA-256 was most of a cached verification. Keyed by reference and held weakly, an
+    /// entry goes when Kestrel lets go of its string. It only spares the hashing: the hash still goes
+    /// through the cache on every request, so revocation works as before.
+    /// </summary>
+    readonly ConditionalWeakTable<string, StrongBox<SecretHash>> _hashesBySource = new();
+
     /// <summary>The hot path: format, hash and cache only. False means the database must be asked.</summary>
-    public bool TryVerifyCached(string key, out Result result)
+    public bool TryVerifyCached(ReadOnlySpan<char> key, out Result result) => TryVerifyCached(key, source: null, out result);
+
+    /// <inheritdoc cref="TryVerifyCached(ReadOnlySpan{char}, out Result)"/>
+    public bool TryVerifyCached(ReadOnlySpan<char> key, string? source, out Result result)
     {
-        if (!ApiKeySecret.IsWellFormed(key))
+        StrongBox<SecretHash>? known = null;
+        var remembered = source is not null && _hashesBySource.TryGetValue(source, out known);
+        SecretHash hash;
+        if (remembered)
+        {
+            hash = known!.Value;
+        }
+        else if (ApiKeySecret.IsWellFormed(key))
+        {
+            hash = ApiKeySecret.Hash(key);
+        }
+        else
         {
             result = new(Outcome.Invalid, null);
             return true;
         }
-        if (cache.TryGet(ApiKeySecret.Hash(key), out var caller))
+        if (cache.TryGet(hash, out var caller))
         {
             result = Judge(caller!);
+            if (!remembered && source is not null && result.Outcome == Outcome.Valid)
+            {
+                _hashesBySource.AddOrUpdate(source, new StrongBox<SecretHash>(hash));
+            }
             return true;
         }
         result = default;
         return false;
     }
 
-    public async ValueTask<Result> VerifyAsync(string key, CancellationToken cancellationToken)
+    public async ValueTask<Result> VerifyAsync(ReadOnlyMemory<char> key, string? source, CancellationToken cancellationToken)
     {
-        if (TryVerifyCached(key, out var cached))
+        if (TryVerifyCached(key.Span, source, out var cached))
         {
             return cached;
         }
-        var hash = ApiKeySecret.Hash(key);
+        var hash = ApiKeySecret.Hash(key.Span);
         var generation = cache.Generation;
         var caller = await LoadAsync(hash, cancellationToken);
         if (caller is null)

@@ -17,7 +17,7 @@ internal sealed class OriginStage(RequestDelegate next, DomainCache domains)
     public Task InvokeAsync(HttpContext context)
     {
         var header = context.Request.Headers.Origin;
-        return header.Count == 0 || context.Features.Get<ApiCaller>() is not { } caller
+        return header.Count == 0 || ApiCaller.Of(context) is not { } caller
             ? next(context)
             : CheckAsync(context, header, caller);
     }

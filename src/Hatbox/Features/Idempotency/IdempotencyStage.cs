@@ -23,7 +23,7 @@ internal sealed class IdempotencyStage(RequestDelegate next, IServiceScopeFactor
     public Task InvokeAsync(HttpContext context)
     {
         var key = context.Request.Headers["Idempotency-Key"].ToString();
-        return key.Length == 0 || !HttpMethods.IsPost(context.Request.Method) || context.Features.Get<ApiCaller>() is not { } caller
+        return key.Length == 0 || !HttpMethods.IsPost(context.Request.Method) || ApiCaller.Of(context) is not { } caller
             ? next(context)
             : RunOnceAsync(context, key, caller);
     }

@@ -12,7 +12,7 @@ internal sealed class RateLimitStage(RequestDelegate next, IRateLimitStore store
 {
     // Requests without a key (health, management) go straight on, without an async frame of their own.
     public Task InvokeAsync(HttpContext context) =>
-        context.Features.Get<ApiCaller>() is { } caller ? LimitAsync(context, caller) : next(context);
+        ApiCaller.Of(context) is { } caller ? LimitAsync(context, caller) : next(context);
 
     async Task LimitAsync(HttpContext context, ApiCaller caller)
     {

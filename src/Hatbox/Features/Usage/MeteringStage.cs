@@ -14,7 +14,7 @@ internal sealed class MeteringStage(RequestDelegate next, UsageRecorder usage, T
 {
     // Requests without a key (health, management) go straight on, without an async frame of their own.
     public Task InvokeAsync(HttpContext context) =>
-        context.Features.Get<ApiCaller>() is { } caller ? MeterAsync(context, caller) : next(context);
+        ApiCaller.Of(context) is { } caller ? MeterAsync(context, caller) : next(context);
 
     async Task MeterAsync(HttpContext context, ApiCaller caller)
     {

@@ -14,7 +14,7 @@ internal sealed class QuotaStage(RequestDelegate next, IQuotaCounter quota, Plan
 {
     // Requests without a key (health, management) go straight on, without an async frame of their own.
     public Task InvokeAsync(HttpContext context) =>
-        context.Features.Get<ApiCaller>() is { } caller ? AdmitAsync(context, caller) : next(context);
+        ApiCaller.Of(context) is { } caller ? AdmitAsync(context, caller) : next(context);
 
     async Task AdmitAsync(HttpContext context, ApiCaller caller)
     {

@@ -32,7 +32,7 @@ internal sealed class ApiVersionFilter : IEndpointFilter
             }
             version = requested;
         }
-        else if (http.Features.Get<ApiCaller>() is { } caller)
+        else if (ApiCaller.Of(http) is { } caller)
         {
             version = caller.PinnedApiVersion
                 ?? await http.RequestServices.GetRequiredService<ApiVersionPinning>().PinAsync(caller.OrganizationId, http.RequestAborted);
