@@ -2,9 +2,9 @@
 # Throughput of Hatbox against the bare-Kestrel baseline (bench/Baseline), printed as a ratio
 # (DESIGN.md §9). Both servers run Release builds on 127.0.0.1 over the same TLS certificate.
 #
-#   bash bench/run.sh                 # every scenario, 15 s per wrk run
-#   DURATION=10 bash bench/run.sh     # shorter runs
-#   ROUNDS=3 bash bench/run.sh        # more alternating rounds (the best of each side is kept)
+#   bash bench/run.sh                 # every scenario, 5 alternating rounds of 6 s per side
+#   DURATION=10 bash bench/run.sh     # longer runs
+#   ROUNDS=8 bash bench/run.sh        # more alternating rounds (the best of each side is kept)
 #
 # Hatbox runs with its default logging (one JSON access-log line per request) and its stdout sent
 # to a file in the temp dir, as in production behind a log collector. Environment variables pass
@@ -16,9 +16,12 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-DURATION=${DURATION:-15}
+DURATION=${DURATION:-6}
 WARMUP=${WARMUP:-15}
-ROUNDS=${ROUNDS:-2}
+# Many short rounds rather than a few long ones: on a shared VM the speed drops for a minute or
+# two at a time, which only ever slows a run, so the best of more turns is likelier to catch both
+# servers at the machine's undisturbed speed.
+ROUNDS=${ROUNDS:-5}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 
