@@ -9,7 +9,8 @@ namespace Hatbox.Pipeline;
 /// The id lives in one <see cref="AsyncLocal{T}"/> that the first stage sets, and the scope object is made
 /// only when a line is written. A <c>BeginScope</c> per request cost two objects and two AsyncLocal
 /// writes (open and close); this is one write, undone by itself when the first stage's async method
-/// returns. LoggerFactory takes an <see cref="IExternalScopeProvider"/> from the services.
+/// returns. LoggerFactory takes an <see cref="IExternalScopeProvider"/> from the services; with one
+/// given, it no longer adds an Activity's TraceId and SpanId to scopes, which Hatbox does not create.
 /// </remarks>
 internal sealed class RequestScopeProvider : IExternalScopeProvider
 {
