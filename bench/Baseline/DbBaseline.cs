@@ -25,6 +25,7 @@ static class DbBaseline
         app.MapPost("/db/query", async (HttpRequest request) =>
         {
             var body = await request.ReadFromJsonAsync(BaselineDbJsonContext.Default.BaselineQueryRequest);
+            AnswerHeaders.Write(request.HttpContext.Response, rateLimited: true);
             var started = Stopwatch.GetTimestamp();
             using var connection = new SqliteConnection(connectionString);
             connection.Open();
@@ -44,6 +45,7 @@ static class DbBaseline
         app.MapPost("/db/insert", async (HttpRequest request) =>
         {
             var body = await request.ReadFromJsonAsync(BaselineDbJsonContext.Default.BaselineInsertRequest);
+            AnswerHeaders.Write(request.HttpContext.Response, rateLimited: true);
             await Writer.WaitAsync();
             try
             {

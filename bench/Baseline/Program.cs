@@ -1,9 +1,10 @@
 // The benchmark baseline: a bare Kestrel app on the same framework, with the same build flags,
 // server GC and TLS listener as Hatbox (HTTP/1.1 + HTTP/2 on a PEM certificate), and nothing of
-// Hatbox's pipeline: no request id, access log, exception handler, status-code pages, HTTPS
+// Hatbox's pipeline: no key, limits, metering, request ids, access log, exception handler, HTTPS
 // check, options validation or hosted services. bench/run.sh measures Hatbox against it.
 //
-// Each endpoint answers the same shape and size as the Hatbox endpoint it stands in for. Add one
+// Each endpoint answers the same shape and size as the Hatbox endpoint it stands in for, headers
+// included (AnswerHeaders: Hatbox's Request-Id, RateLimit and version headers as fixed text). Add one
 // per benchmark scenario in Endpoints below (e.g. a bare SQLite point read for /db/query, POST
 // /authentication), and its contract in BaselineContracts.cs.
 //
@@ -57,16 +58,47 @@ namespace Baseline
         public static void Map(WebApplication app, long started)
         {
             // Stands in for Hatbox's GET /health: same JSON shape and size, no probe, no DI lookups.
-            app.MapGet("/health", () => TypedResults.Json(
-                new HealthResponse(true, "ok", Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 3), "2025-10-28",
-                    "production", DateTimeOffset.UtcNow, new HealthServices("ok")),
-                BaselineJsonContext.Default.HealthResponse));
+            app.MapGet("/health", (HttpResponse response) =>
+            {
+                AnswerHeaders.Write(response, rateLimited: false);
+                return TypedResults.Json(
+                    new HealthResponse(true, "ok", Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 3), "2025-10-28",
+                        "production", DateTimeOffset.UtcNow, new HealthServices("ok")),
+                    BaselineJsonContext.Default.HealthResponse);
+            });
 
             // Stands in for Hatbox's POST /authentication: the same answer, with no key check at all.
-            app.MapPost("/authentication", () => TypedResults.Json(
-                new AuthenticationResponse(true, "authenticated", "org_0123456789abcdefghijklmn", "org_0123456789abcdefghijklmn",
-                    "ws_0123456789abcdefghijklmn", "bench", "key_0123456789abcdefghijklmn", "admin", "free", "2025-10-28"),
-                BaselineJsonContext.Default.AuthenticationResponse));
+            app.MapPost("/authentication", (HttpResponse response) =>
+            {
+                AnswerHeaders.Write(response, rateLimited: true);
+                return TypedResults.Json(
+                    new AuthenticationResponse(true, "authenticated", "org_0123456789abcdefghijklmn", "org_0123456789abcdefghijklmn",
+                        "ws_0123456789abcdefghijklmn", "bench", "key_0123456789abcdefghijklmn", "admin", "free", "2025-10-28"),
+                    BaselineJsonContext.Default.AuthenticationResponse);
+            });
+        }
+    }
+
+    /// <summary>
+    /// The response headers every Hatbox API answer carries (DESIGN.md §4), as fixed text of the same
+    /// length: the baseline sends as many bytes as Hatbox, so the ratio shows what Hatbox's stages
+    /// decide, not the size of the answer the API promises.
+    /// </summary>
+    static class AnswerHeaders
+    {
+        public static void Write(HttpResponse response, bool rateLimited)
+        {
+            var headers = response.Headers;
+            headers["Request-Id"] = "req_0123456789abcdefghijklmn";
+            if (rateLimited)
+            {
+                headers["RateLimit-Policy"] = "\"minute\";q=1000000000;w=60";
+                headers["RateLimit"] = "\"minute\";r=999999999;t=1";
+                headers["RateLimit-Limit"] = "1000000000";
+                headers["RateLimit-Remaining"] = "999999999";
+                headers["RateLimit-Reset"] = "1";
+            }
+            headers["WorqHat-Version"] = "2025-10-28";
         }
     }
 }
