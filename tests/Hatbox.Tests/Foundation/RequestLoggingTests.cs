@@ -63,4 +63,46 @@ public sealed class RequestLoggingTests
         Assert.Contains(inside.Scopes, scope => scope is IEnumerable<KeyValuePair<string, object?>> pairs
             && pairs.Any(p => p.Key == "RequestId" && (string?)p.Value == requestId));
     }
+
+    [Fact]
+    public async Task ConcurrentRequestsLogUnderTheirOwnIdsAndNothingLeaksAfter()
+    {
+        // Each request waits inside its handler until all have started, then logs after the await:
+        // the id must follow each request across its own continuation, not the thread's last request.
+        var started = 0;
+        var allStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        const int Requests = 8;
+        await using var server = await TestServer.StartAsync(
+            configureBuilder: builder => builder.Logging.AddFakeLogging(),
+            configureApp: app => app.MapGet("/test/log/{n:int}", async (int n, ILogger<RequestLoggingTests> logger) =>
+            {
+                if (Interlocked.Increment(ref started) == Requests)
+                {
+                    allStarted.SetResult();
+                }
+                await allStarted.Task;
+                logger.LogWarning("request {N}", n);
+                return "ok";
+            }));
+        using var client = server.CreateClient();
+        var collector = server.Services.GetRequiredService<FakeLogCollector>();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, Requests).Select(n =>
+            client.GetAsync($"/test/log/{n}", TestContext.Current.CancellationToken)));
+        server.Services.GetRequiredService<ILogger<RequestLoggingTests>>().LogWarning("after the requests");
+
+        var records = collector.GetSnapshot();
+        for (var n = 0; n < Requests; n++)
+        {
+            var requestId = responses[n].Headers.GetValues("Request-Id").Single();
+            var line = Assert.Single(records, r => r.Message == $"request {n}");
+            Assert.Equal([requestId], RequestIds(line));
+            responses[n].Dispose();
+        }
+        Assert.Empty(RequestIds(Assert.Single(records, r => r.Message == "after the requests")));
+    }
+
+    static IEnumerable<string?> RequestIds(FakeLogRecord record) =>
+        record.Scopes.OfType<IEnumerable<KeyValuePair<string, object?>>>()
+            .SelectMany(pairs => pairs).Where(p => p.Key == "RequestId").Select(p => (string?)p.Value);
 }
