@@ -34,8 +34,8 @@ public class KeyVerificationBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public bool VerifyCachedKey() => _verifier.TryVerifyCached(_key, out var result) && result.Outcome == ApiKeyVerifier.Outcome.Valid;
+    public bool VerifyCachedKey() => _verifier.TryVerifyCached(_key, source: null, out var result) && result.Outcome == ApiKeyVerifier.Outcome.Valid;
 
     [Benchmark]
-    public bool RefuseBadChecksum() => _verifier.TryVerifyCached(_tampered, out var result) && result.Outcome == ApiKeyVerifier.Outcome.Invalid;
+    public bool RefuseBadChecksum() => _verifier.TryVerifyCached(_tampered, source: null, out var result) && result.Outcome == ApiKeyVerifier.Outcome.Invalid;
 }

@@ -22,10 +22,10 @@ internal sealed class ApiKeyVerifier(ApiKeyCache cache, IServiceScopeFactory sco
     /// </summary>
     readonly ConditionalWeakTable<string, StrongBox<SecretHash>> _hashesBySource = new();
 
-    /// <summary>The hot path: format, hash and cache only. False means the database must be asked.</summary>
-    public bool TryVerifyCached(ReadOnlySpan<char> key, out Result result) => TryVerifyCached(key, source: null, out result);
-
-    /// <inheritdoc cref="TryVerifyCached(ReadOnlySpan{char}, out Result)"/>
+    /// <summary>
+    /// The hot path: format, hash and cache only. False means the database must be asked.
+    /// <paramref name="source"/> is the header string the key came in, if any (its hash is remembered by it).
+    /// </summary>
     public bool TryVerifyCached(ReadOnlySpan<char> key, string? source, out Result result)
     {
         StrongBox<SecretHash>? known = null;
