@@ -46,6 +46,29 @@ public sealed class AccessLogTests
     }
 
     [Theory]
+    [InlineData("/authentication")]
+    [InlineData("/db/tables/orders/count")]
+    [InlineData("")]
+    [InlineData("/a\"b\\c")]
+    [InlineData("/<script>alert('x')</script>&a+b")]
+    [InlineData("/line\nbreak\t\u0001")]
+    [InlineData("/café/€/😀")]
+    [InlineData("/half\uD83D")]
+    public void TextIsQuotedAsUtf8JsonWriterQuotesIt(string text)
+    {
+        using var expected = new MemoryStream();
+        using (var json = new Utf8JsonWriter(expected))
+        {
+            json.WriteStringValue(text);
+        }
+        var quoted = new byte[2 + 6 * text.Length];
+
+        var length = AccessLog.WriteQuoted(text, quoted);
+
+        Assert.Equal(expected.ToArray(), quoted[..length]);
+    }
+
+    [Theory]
     [InlineData(0, "0.000")]
     [InlineData(7, "0.007")]
     [InlineData(1_234, "1.234")]

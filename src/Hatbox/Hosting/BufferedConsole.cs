@@ -21,6 +21,9 @@ internal sealed class BufferedConsole : TextWriter
     // plus a replacement for a dangling surrogate) before it is asked to convert more.
     const int MinimumRoom = 16;
 
+    // The line break as bytes, for lines that come as UTF-8: the encoder is for text that comes as characters.
+    static readonly byte[] NewLineUtf8 = Encoding.UTF8.GetBytes(Environment.NewLine);
+
     readonly TextWriter? _original;
     readonly Stream _output;
     readonly byte[] _buffer = new byte[64 * 1024];
@@ -75,20 +78,20 @@ internal sealed class BufferedConsole : TextWriter
     {
         lock (_gate)
         {
-            if (utf8.Length > _buffer.Length - _count)
+            if (utf8.Length + NewLineUtf8.Length > _buffer.Length - _count)
             {
                 WriteOut();
             }
-            if (utf8.Length > _buffer.Length)
+            if (utf8.Length + NewLineUtf8.Length > _buffer.Length)
             {
                 _output.Write(utf8);
+                _output.Write(NewLineUtf8);
+                return;
             }
-            else
-            {
-                utf8.CopyTo(_buffer.AsSpan(_count));
-                _count += utf8.Length;
-            }
-            Append(CoreNewLine);
+            utf8.CopyTo(_buffer.AsSpan(_count));
+            _count += utf8.Length;
+            NewLineUtf8.CopyTo(_buffer.AsSpan(_count));
+            _count += NewLineUtf8.Length;
         }
     }
 

@@ -14,9 +14,11 @@ namespace Hatbox.Pipeline;
 /// Never a header, query string or body, so no key or secret reaches the log.
 /// </summary>
 /// <remarks>
-/// A line is formatted as UTF-8 into a buffer and JSON writer kept per thread, and handed to a
-/// <see cref="BufferedConsole"/> as bytes: no allocation per line, no string built only to be
-/// encoded back. Any other writer gets the line as a string.
+/// The line has a fixed shape, so it is put together from UTF-8 pieces in a buffer kept per thread:
+/// the property names as constants, the three strings quoted as JSON (<see cref="WriteQuoted"/>), and
+/// handed to a <see cref="BufferedConsole"/> as bytes, with no allocation. A Utf8JsonWriter cost as much
+/// again, checking the object's structure and escaping text that needs none. Any other writer gets
+/// the line as a string.
 /// </remarks>
 internal sealed class AccessLog(TextWriter output, TimeProvider time)
 {
@@ -25,59 +27,79 @@ internal sealed class AccessLog(TextWriter output, TimeProvider time)
     /// <summary>The length of <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>.</summary>
     internal const int TimestampLength = 24;
 
-    static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode("Timestamp");
-    static readonly JsonEncodedText LogLevelName = JsonEncodedText.Encode("LogLevel");
-    static readonly JsonEncodedText Information = JsonEncodedText.Encode("Information");
-    static readonly JsonEncodedText CategoryName = JsonEncodedText.Encode("Category");
-    static readonly JsonEncodedText CategoryValue = JsonEncodedText.Encode(Category);
-    static readonly JsonEncodedText StateName = JsonEncodedText.Encode("State");
-    static readonly JsonEncodedText MethodName = JsonEncodedText.Encode("Method");
-    static readonly JsonEncodedText PathName = JsonEncodedText.Encode("Path");
-    static readonly JsonEncodedText StatusCodeName = JsonEncodedText.Encode("StatusCode");
-    static readonly JsonEncodedText DurationMsName = JsonEncodedText.Encode("DurationMs");
-    static readonly JsonEncodedText RequestIdName = JsonEncodedText.Encode("RequestId");
+    /// <summary>Room for the constant parts of a line (~150 bytes), the timestamp and the numbers.</summary>
+    const int FixedLength = 256;
+
+    /// <summary>The longest a character becomes in quoted JSON (<c>\uXXXX</c>).</summary>
+    const int MaxEscapedLength = 6;
+
+    /// <summary>
+    /// Characters JSON's default escaping leaves as they are (as Utf8JsonWriter would write them): the
+    /// letters, digits and punctuation of paths, methods and request ids. Text with any other character
+    /// is escaped by <see cref="JsonEncodedText"/>.
+    /// </summary>
+    static readonly SearchValues<char> Plain =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/%!$()*,;=:@");
 
     [ThreadStatic]
-    static ArrayBufferWriter<byte>? t_buffer;
-    [ThreadStatic]
-    static Utf8JsonWriter? t_json;
+    static ArrayBufferWriter<byte>? t_line;
 
     readonly BufferedConsole? _console = output as BufferedConsole;
 
     public void Write(string method, string path, int statusCode, TimeSpan duration, string requestId)
     {
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
+        var buffer = t_line ??= new ArrayBufferWriter<byte>(512);
         buffer.ResetWrittenCount();
-        var json = t_json ??= new Utf8JsonWriter(buffer);
-        json.Reset(buffer);
-        Span<byte> timestamp = stackalloc byte[TimestampLength];
-        FormatTimestamp(time.GetUtcNow().UtcDateTime, timestamp);
-        Span<byte> milliseconds = stackalloc byte[MaxMillisecondsLength];
-        var millisecondsLength = FormatMilliseconds(duration, milliseconds);
-
-        json.WriteStartObject();
-        json.WriteString(TimestampName, timestamp);
-        json.WriteString(LogLevelName, Information);
-        json.WriteString(CategoryName, CategoryValue);
-        json.WriteStartObject(StateName);
-        json.WriteString(MethodName, method);
-        json.WriteString(PathName, path);
-        json.WriteNumber(StatusCodeName, statusCode);
-        json.WritePropertyName(DurationMsName);
-        json.WriteRawValue(milliseconds[..millisecondsLength], skipInputValidation: true);
-        json.WriteString(RequestIdName, requestId);
-        json.WriteEndObject();
-        json.WriteEndObject();
-        json.Flush();
+        var line = buffer.GetSpan(FixedLength + MaxEscapedLength * (method.Length + path.Length + requestId.Length));
+        var length = Append(line, 0, "{\"Timestamp\":\""u8);
+        FormatTimestamp(time.GetUtcNow().UtcDateTime, line[length..]);
+        length += TimestampLength;
+        length = Append(line, length, "\",\"LogLevel\":\"Information\",\"Category\":\"Hatbox.AccessLog\",\"State\":{\"Method\":"u8);
+        length += WriteQuoted(method, line[length..]);
+        length = Append(line, length, ",\"Path\":"u8);
+        length += WriteQuoted(path, line[length..]);
+        length = Append(line, length, ",\"StatusCode\":"u8);
+        Utf8Formatter.TryFormat(statusCode, line[length..], out var written);
+        length += written;
+        length = Append(line, length, ",\"DurationMs\":"u8);
+        length += FormatMilliseconds(duration, line[length..]);
+        length = Append(line, length, ",\"RequestId\":"u8);
+        length += WriteQuoted(requestId, line[length..]);
+        length = Append(line, length, "}}"u8);
 
         if (_console is not null)
         {
-            _console.WriteUtf8Line(buffer.WrittenSpan);
+            _console.WriteUtf8Line(line[..length]);
         }
         else
         {
-            output.WriteLine(Encoding.UTF8.GetString(buffer.WrittenSpan));
+            output.WriteLine(Encoding.UTF8.GetString(line[..length]));
         }
+    }
+
+    static int Append(Span<byte> line, int length, ReadOnlySpan<byte> text)
+    {
+        text.CopyTo(line[length..]);
+        return length + text.Length;
+    }
+
+    /// <summary>Writes <paramref name="text"/> as a JSON string, quotes included, escaped as Utf8JsonWriter escapes it.</summary>
+    internal static int WriteQuoted(string text, Span<byte> destination)
+    {
+        destination[0] = (byte)'"';
+        int length;
+        if (text.AsSpan().ContainsAnyExcept(Plain))
+        {
+            var escaped = JsonEncodedText.Encode(text).EncodedUtf8Bytes;
+            escaped.CopyTo(destination[1..]);
+            length = escaped.Length;
+        }
+        else
+        {
+            Ascii.FromUtf16(text, destination[1..], out length);
+        }
+        destination[length + 1] = (byte)'"';
+        return length + 2;
     }
 
     /// <summary>
