@@ -8,7 +8,6 @@ using Hatbox.Features.Health;
 using Hatbox.Features.Idempotency;
 using Hatbox.Features.Notifications;
 using Hatbox.Features.Organizations;
-using Hatbox.Features.RateLimits;
 using Hatbox.Features.Storage;
 using Hatbox.Features.Usage;
 using Hatbox.Features.Versions;
@@ -50,6 +49,7 @@ internal static class HatboxApp
         services.AddNotifications(dataDirectory);
         services.AddVersionAnnouncements();
         services.AddPortal();
+        services.AddSingleton<IdempotencyStage>();
         services.AddHostedService<IdempotencySweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<PlatformDatabaseProbe>());
 
@@ -75,12 +75,7 @@ internal static class HatboxApp
         app.UseMiddleware<HttpsOnlyMiddleware>();
         app.UsePortalAssets();
         app.UseMiddleware<PreflightStage>();
-        app.UseMiddleware<ApiKeyStage>();
-        app.UseMiddleware<MeteringStage>();
-        app.UseMiddleware<OriginStage>();
-        app.UseMiddleware<RateLimitStage>();
-        app.UseMiddleware<QuotaStage>();
-        app.UseMiddleware<IdempotencyStage>();
+        app.UseMiddleware<KeyedStages>();
         // Sessions are read only for endpoints that ask for authorization (/v1 and the portal's pages);
         // the public API authenticates with keys in ApiKeyStage and skips both (~0.5 µs and 400 B each call).
         app.UseWhen(RequiresAuthorization, session => session.UseAuthentication().UseAuthorization());

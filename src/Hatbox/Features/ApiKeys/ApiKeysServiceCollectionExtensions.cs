@@ -8,6 +8,7 @@ internal static class ApiKeysServiceCollectionExtensions
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<AccessChangeInterceptor>();
         services.AddSingleton<ApiKeyVerifier>();
+        services.AddSingleton<ApiKeyStage>();
         services.AddScoped<ApiKeyService>();
         services.AddHostedService<AccessChangeWatcher>();
         services.AddSingleton<KeyUsageRecorder>();

@@ -6,6 +6,7 @@ internal static class DomainsServiceCollectionExtensions
     {
         services.AddScoped<DomainService>();
         services.AddSingleton<DomainCache>();
+        services.AddSingleton<OriginStage>();
         return services;
     }
 }

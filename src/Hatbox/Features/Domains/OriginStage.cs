@@ -11,26 +11,24 @@ namespace Hatbox.Features.Domains;
 /// This is not a security boundary for a leaked key (a server can send any Origin); it keeps
 /// other sites' pages from using a key embedded in yours.
 /// </summary>
-internal sealed class OriginStage(RequestDelegate next, DomainCache domains)
+internal sealed class OriginStage(DomainCache domains)
 {
-    // Server calls and requests without a key go straight on, without an async frame of their own.
-    public Task InvokeAsync(HttpContext context)
+    /// <summary>Null when the request may go on (with the CORS headers of a browser call), else the refusal.</summary>
+    // Server calls, nearly all, are passed without an async frame of their own.
+    public ValueTask<ApiError?> CheckAsync(HttpContext context, ApiCaller caller)
     {
         var header = context.Request.Headers.Origin;
-        return header.Count == 0 || ApiCaller.Of(context) is not { } caller
-            ? next(context)
-            : CheckAsync(context, header, caller);
+        return header.Count == 0 ? ValueTask.FromResult<ApiError?>(null) : CheckBrowserCallAsync(context, header, caller);
     }
 
-    async Task CheckAsync(HttpContext context, StringValues header, ApiCaller caller)
+    async ValueTask<ApiError?> CheckBrowserCallAsync(HttpContext context, StringValues header, ApiCaller caller)
     {
         if (header.Count > 1 || !OriginPattern.TryParseOrigin(header.ToString(), out var origin)
             || !(await domains.ForWorkspaceAsync(caller.WorkspaceId, context.RequestAborted)).Any(p => p.Matches(origin)))
         {
-            await ApiErrorWriter.WriteAsync(context, DomainErrors.OriginNotAllowed);
-            return;
+            return DomainErrors.OriginNotAllowed;
         }
         CorsHeaders.Allow(context.Response, header.ToString());
-        await next(context);
+        return null;
     }
 }

@@ -14,21 +14,22 @@ namespace Hatbox.Features.Idempotency;
 /// while the first is still running it is <c>409</c>. A request that fails with an exception keeps no
 /// record, so it can be retried.
 /// </summary>
-internal sealed class IdempotencyStage(RequestDelegate next, IServiceScopeFactory scopes, TimeProvider time)
+internal sealed class IdempotencyStage(IServiceScopeFactory scopes, TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
     const int MaxKeyLength = 255;
 
+    /// <summary>Runs <paramref name="next"/> for the request, or answers it from the record of its Idempotency-Key.</summary>
     // Requests without an Idempotency-Key (nearly all) go straight on, without an async frame of their own.
-    public Task InvokeAsync(HttpContext context)
+    public Task RunAsync(HttpContext context, ApiCaller caller, RequestDelegate next)
     {
         var key = context.Request.Headers["Idempotency-Key"].ToString();
-        return key.Length == 0 || !HttpMethods.IsPost(context.Request.Method) || ApiCaller.Of(context) is not { } caller
+        return key.Length == 0 || !HttpMethods.IsPost(context.Request.Method)
             ? next(context)
-            : RunOnceAsync(context, key, caller);
+            : RunOnceAsync(context, key, caller, next);
     }
 
-    async Task RunOnceAsync(HttpContext context, string key, ApiCaller caller)
+    async Task RunOnceAsync(HttpContext context, string key, ApiCaller caller, RequestDelegate next)
     {
         if (key.Length > MaxKeyLength)
         {
@@ -45,7 +46,7 @@ internal sealed class IdempotencyStage(RequestDelegate next, IServiceScopeFactor
             await AnswerExistingAsync(context, record.Existing!, hash);
             return;
         }
-        await RunAndStoreAsync(context, db, record.Claimed);
+        await RunAndStoreAsync(context, db, record.Claimed, next);
     }
 
     async Task<(IdempotencyRecord? Claimed, IdempotencyRecord? Existing)> ClaimAsync(
@@ -104,7 +105,7 @@ internal sealed class IdempotencyStage(RequestDelegate next, IServiceScopeFactor
         await context.Response.Body.WriteAsync(record.Body ?? [], context.RequestAborted);
     }
 
-    async Task RunAndStoreAsync(HttpContext context, HatboxDbContext db, IdempotencyRecord record)
+    async Task RunAndStoreAsync(HttpContext context, HatboxDbContext db, IdempotencyRecord record, RequestDelegate next)
     {
         var original = context.Response.Body;
         using var captured = new MemoryStream();

@@ -8,13 +8,10 @@ namespace Hatbox.Features.RateLimits;
 /// The rate-limit stage: each key and each organization may make its plan's requests per minute
 /// (token buckets). A refusal is <c>429 rate_limited</c> with <c>Retry-After</c>; the SDK retries it.
 /// </summary>
-internal sealed class RateLimitStage(RequestDelegate next, IRateLimitStore store, PlanCatalog plans)
+internal sealed class RateLimitStage(IRateLimitStore store, PlanCatalog plans)
 {
-    // Requests without a key (health, management) go straight on, without an async frame of their own.
-    public Task InvokeAsync(HttpContext context) =>
-        ApiCaller.Of(context) is { } caller ? LimitAsync(context, caller) : next(context);
-
-    async Task LimitAsync(HttpContext context, ApiCaller caller)
+    /// <summary>Takes a token from the key's and the organization's buckets; null when both had one, else the refusal.</summary>
+    public async ValueTask<ApiError?> TakeAsync(HttpContext context, ApiCaller caller)
     {
         var perMinute = plans.Get(caller.Plan).RequestsPerMinute;
         // Ids carry their kind (key_…, org_…), so they name their buckets as they are: no string per request.
@@ -29,13 +26,12 @@ internal sealed class RateLimitStage(RequestDelegate next, IRateLimitStore store
             }
         }
         RateLimitHeaders.Write(context.Response, decision);
-        if (!decision.Allowed)
+        if (decision.Allowed)
         {
-            context.Response.Headers.RetryAfter = RateLimitHeaders.Seconds(decision.RetryAfterSeconds);
-            await ApiErrorWriter.WriteAsync(context, new ApiError(StatusCodes.Status429TooManyRequests, ErrorTypes.RateLimit, "rate_limited",
-                $"This plan allows {perMinute} requests per minute per key and per organization. Retry after {decision.RetryAfterSeconds} s."));
-            return;
+            return null;
         }
-        await next(context);
+        context.Response.Headers.RetryAfter = RateLimitHeaders.Seconds(decision.RetryAfterSeconds);
+        return new ApiError(StatusCodes.Status429TooManyRequests, ErrorTypes.RateLimit, "rate_limited",
+            $"This plan allows {perMinute} requests per minute per key and per organization. Retry after {decision.RetryAfterSeconds} s.");
     }
 }

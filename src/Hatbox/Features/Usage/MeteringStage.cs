@@ -1,43 +1,27 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Hatbox.Features.ApiKeys;
-using Hatbox.Pipeline;
 
 namespace Hatbox.Features.Usage;
 
 /// <summary>
 /// Meters every authenticated request to its organization, workspace and key, refused ones
-/// (origin, rate, quota) included, by endpoint group and status, with bytes and time. Recording is
-/// an in-memory add; <see cref="UsageRecorder"/> writes the totals in batches.
+/// (origin, rate, quota) included, by endpoint group and status, with bytes and time
+/// (<see cref="Pipeline.KeyedStages"/> calls it when the request ends). Recording is an in-memory add;
+/// <see cref="UsageRecorder"/> writes the totals in batches.
 /// </summary>
-internal sealed class MeteringStage(RequestDelegate next, UsageRecorder usage, TimeProvider time)
+internal sealed class MeteringStage(UsageRecorder usage)
 {
-    // Requests without a key (health, management) go straight on, without an async frame of their own.
-    public Task InvokeAsync(HttpContext context) =>
-        ApiCaller.Of(context) is { } caller ? MeterAsync(context, caller) : next(context);
-
-    async Task MeterAsync(HttpContext context, ApiCaller caller)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var status = 0;
-        try
-        {
-            await next(context);
-        }
-        catch (Exception exception) when (!context.Response.HasStarted)
-        {
-            // The exception handler, outside this stage, writes the answer later; the response still says 200 here.
-            status = ApiExceptionHandler.ErrorFor(exception).Status;
-            throw;
-        }
-        finally
-        {
-            usage.Record(
-                new UsageKey(caller.OrganizationId, caller.WorkspaceId, caller.KeyId, BillingMonth.Day(time.GetUtcNow()),
-                    EndpointGroup(context), status != 0 ? status : context.Response.StatusCode),
-                context.Request.ContentLength ?? 0, context.Response.ContentLength ?? 0, Stopwatch.GetElapsedTime(started));
-        }
-    }
+    /// <summary>
+    /// Counts the request that started at <paramref name="started"/> (a Stopwatch timestamp) on
+    /// <paramref name="now"/>'s day, with <paramref name="failedWith"/>, the status of an exception's
+    /// answer not yet written, or else the response's.
+    /// </summary>
+    public void Record(HttpContext context, ApiCaller caller, DateTimeOffset now, long started, int failedWith) =>
+        usage.Record(
+            new UsageKey(caller.OrganizationId, caller.WorkspaceId, caller.KeyId, BillingMonth.Day(now),
+                EndpointGroup(context), failedWith != 0 ? failedWith : context.Response.StatusCode),
+            context.Request.ContentLength ?? 0, context.Response.ContentLength ?? 0, Stopwatch.GetElapsedTime(started));
 
     /// <summary>The first path segment (<c>db</c>, <c>storage</c>, <c>flows</c>, <c>authentication</c>).</summary>
     static string EndpointGroup(HttpContext context)

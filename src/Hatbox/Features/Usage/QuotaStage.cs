@@ -10,27 +10,22 @@ namespace Hatbox.Features.Usage;
 /// <c>429 quota_exceeded</c> with <c>x-should-retry: false</c> (so SDKs do not retry in vain) and the
 /// reset time; paid plans go on and the excess is billed as overage.
 /// </summary>
-internal sealed class QuotaStage(RequestDelegate next, IQuotaCounter quota, PlanCatalog plans, TimeProvider time)
+internal sealed class QuotaStage(IQuotaCounter quota, PlanCatalog plans)
 {
-    // Requests without a key (health, management) go straight on, without an async frame of their own.
-    public Task InvokeAsync(HttpContext context) =>
-        ApiCaller.Of(context) is { } caller ? AdmitAsync(context, caller) : next(context);
-
-    async Task AdmitAsync(HttpContext context, ApiCaller caller)
+    /// <summary>Counts the request to <paramref name="now"/>'s month; null when it is admitted, else the refusal.</summary>
+    public async ValueTask<ApiError?> AdmitAsync(HttpContext context, ApiCaller caller, DateTimeOffset now)
     {
-        var now = time.GetUtcNow();
         var plan = plans.Get(caller.Plan);
         var (admitted, _) = await quota.TryAdmitAsync(caller.OrganizationId, BillingMonth.Of(now),
             plan.StopsAtQuota ? plan.RequestsPerMonth : null, context.RequestAborted);
         if (admitted)
         {
-            await next(context);
-            return;
+            return null;
         }
         var reset = BillingMonth.NextReset(now).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         context.Response.Headers["x-should-retry"] = "false";
         context.Response.Headers["X-Quota-Reset"] = reset;
-        await ApiErrorWriter.WriteAsync(context, new ApiError(StatusCodes.Status429TooManyRequests, ErrorTypes.RateLimit, "quota_exceeded",
-            $"This organization has used the {plan.RequestsPerMonth} requests its plan includes this month. The quota resets at {reset}."));
+        return new ApiError(StatusCodes.Status429TooManyRequests, ErrorTypes.RateLimit, "quota_exceeded",
+            $"This organization has used the {plan.RequestsPerMonth} requests its plan includes this month. The quota resets at {reset}.");
     }
 }

@@ -25,6 +25,9 @@ internal static class UsageServiceCollectionExtensions
             services.AddSingleton<IRateLimitStore, InProcessRateLimitStore>();
             services.AddSingleton<IQuotaCounter, InProcessQuotaCounter>();
         }
+        services.AddSingleton<RateLimitStage>();
+        services.AddSingleton<QuotaStage>();
+        services.AddSingleton<MeteringStage>();
         services.AddSingleton<QuotaNotices>();
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService(provider => provider.GetRequiredService<UsageRecorder>());
