@@ -34,14 +34,14 @@ internal sealed class KeyedStages(
 
     async Task RunAsync(HttpContext context)
     {
-        var (caller, refusal) = await keys.AuthenticateAsync(context);
+        var started = Stopwatch.GetTimestamp();
+        var now = time.GetUtcNow();
+        var (caller, refusal) = await keys.AuthenticateAsync(context, now);
         if (caller is null)
         {
             await ApiErrorWriter.WriteAsync(context, refusal!);
             return;
         }
-        var started = Stopwatch.GetTimestamp();
-        var now = time.GetUtcNow();
         var failedWith = 0;
         try
         {

@@ -16,7 +16,9 @@ namespace Hatbox.Features.ApiKeys;
 internal sealed class ApiKeyStage(ApiKeyVerifier verifier, KeyUsageRecorder usage)
 {
     /// <summary>The verified caller, made the request's (<see cref="ApiCaller.Of"/>), or why there is none.</summary>
-    public async ValueTask<(ApiCaller? Caller, ApiError? Refusal)> AuthenticateAsync(HttpContext context)
+    /// <param name="context">The request.</param>
+    /// <param name="now">The request's time, noted as the key's last use.</param>
+    public async ValueTask<(ApiCaller? Caller, ApiError? Refusal)> AuthenticateAsync(HttpContext context, DateTimeOffset now)
     {
         var presented = ApiKeyHeaders.Read(context.Request);
         if (presented.Error is { } headerError)
@@ -38,7 +40,7 @@ internal sealed class ApiKeyStage(ApiKeyVerifier verifier, KeyUsageRecorder usag
         {
             return (null, ApiKeyErrors.OrgKeyMismatch);
         }
-        usage.Touch(caller.KeyId);
+        usage.Touch(caller.KeyId, now);
         if (!caller.CanUseApi)
         {
             return (null, ApiKeyErrors.AccessDisabled);

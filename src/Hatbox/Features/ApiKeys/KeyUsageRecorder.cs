@@ -17,9 +17,10 @@ internal sealed partial class KeyUsageRecorder(IServiceScopeFactory scopes, Time
     // (a larger value would cost the dictionary a new node on every request).
     readonly ConcurrentDictionary<string, long> _pending = new();
 
-    public void Touch(string keyId)
+    /// <summary>Notes that the key was used at <paramref name="at"/> (the request's time, read once for all its stages).</summary>
+    public void Touch(string keyId, DateTimeOffset at)
     {
-        var now = Time.GetUtcNow().UtcTicks;
+        var now = at.UtcTicks;
         // Within the same second the stored time is left alone: a write on every request would move
         // the entry between the cores serving that key, and nobody reads last-used times that finely.
         if (!_pending.TryGetValue(keyId, out var noted) || now - noted >= TimeSpan.TicksPerSecond)
