@@ -82,6 +82,46 @@ public sealed class AccessLogTests
     }
 
     [Fact]
+    public async Task BufferedConsoleKeepsEveryLineAndEachWritersOrderUnderConcurrentWriters()
+    {
+        // A slow disk: each write out takes long enough for the writers to fill the other buffer meanwhile.
+        using var stdout = new SlowStream();
+        using var console = new BufferedConsole(stdout);
+        const int Writers = 4;
+        const int LinesEach = 5000;
+
+        // Each writer's lines fill the buffer many times over, while another thread flushes as the timer would.
+        using var stop = new CancellationTokenSource();
+        var flusher = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                console.FlushNow();
+                await Task.Yield();
+            }
+        }, TestContext.Current.CancellationToken);
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(writer => Task.Run(() =>
+        {
+            for (var i = 0; i < LinesEach; i++)
+            {
+                console.WriteUtf8Line(Encoding.UTF8.GetBytes($"{writer} {i} {new string('x', i % 40)}"));
+            }
+        }, TestContext.Current.CancellationToken)));
+        await stop.CancelAsync();
+        await flusher;
+        console.FlushNow();
+
+        var lines = Encoding.UTF8.GetString(stdout.ToArray()).Split(console.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(Writers * LinesEach, lines.Length);
+        for (var writer = 0; writer < Writers; writer++)
+        {
+            var numbers = lines.Select(line => line.Split(' ')).Where(parts => parts[0] == writer.ToString(CultureInfo.InvariantCulture))
+                .Select(parts => int.Parse(parts[1], CultureInfo.InvariantCulture));
+            Assert.Equal(Enumerable.Range(0, LinesEach), numbers);
+        }
+    }
+
+    [Fact]
     public void BufferedConsoleKeepsTextAndUtf8LinesInOrderAcrossFlushes()
     {
         using var stdout = new MemoryStream();
@@ -108,5 +148,14 @@ public sealed class AccessLogTests
         console.FlushNow();
 
         Assert.Equal(expected.ToString(), Encoding.UTF8.GetString(stdout.ToArray()));
+    }
+
+    sealed class SlowStream : MemoryStream
+    {
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Thread.Sleep(2);
+            base.Write(buffer, offset, count);
+        }
     }
 }

@@ -10,6 +10,10 @@ namespace Hatbox.Hosting;
 /// At most the last 100 ms of log lines are lost if the process is killed.
 /// </summary>
 /// <remarks>
+/// A full buffer is written out after the lock that request threads take to append is released, while
+/// they go on filling a second buffer: under that lock, each write out (and the kernel's throttling of
+/// a busy disk) would stall every request thread for its duration. A second lock, taken before the
+/// first is released, keeps the buffers in the order they filled.
 /// The buffer holds UTF-8 bytes, not characters, so that the access log can append a line it has
 /// already formatted as UTF-8 (<see cref="WriteUtf8Line"/>) with one copy: no string to build, no
 /// second encoding, and a shorter time holding the lock that every request thread takes.
@@ -17,6 +21,7 @@ namespace Hatbox.Hosting;
 internal sealed class BufferedConsole : TextWriter
 {
     static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
+    const int BufferSize = 64 * 1024;
     // Enough room for the encoder to write at least one character (a UTF-8 scalar is at most 4 bytes,
     // plus a replacement for a dangling surrogate) before it is asked to convert more.
     const int MinimumRoom = 16;
@@ -26,8 +31,11 @@ internal sealed class BufferedConsole : TextWriter
 
     readonly TextWriter? _original;
     readonly Stream _output;
-    readonly byte[] _buffer = new byte[64 * 1024];
+    byte[] _buffer = new byte[BufferSize];
+    // The buffer last handed out to be written; free again once _writing is released.
+    byte[] _spare = new byte[BufferSize];
     int _count;
+    readonly Lock _writing = new();
     readonly Encoder _encoder = new UTF8Encoding(false).GetEncoder();
     readonly Lock _gate = new();
     readonly Timer? _timer;
@@ -76,23 +84,29 @@ internal sealed class BufferedConsole : TextWriter
     /// <summary>Appends a line that is already UTF-8 (without its line break), as one piece.</summary>
     public void WriteUtf8Line(ReadOnlySpan<byte> utf8)
     {
+        var full = default(HandedOut);
         lock (_gate)
         {
-            if (utf8.Length + NewLineUtf8.Length > _buffer.Length - _count)
+            if (utf8.Length + NewLineUtf8.Length > BufferSize)
             {
                 WriteOut();
-            }
-            if (utf8.Length + NewLineUtf8.Length > _buffer.Length)
-            {
-                _output.Write(utf8);
-                _output.Write(NewLineUtf8);
+                lock (_writing)
+                {
+                    _output.Write(utf8);
+                    _output.Write(NewLineUtf8);
+                }
                 return;
+            }
+            if (utf8.Length + NewLineUtf8.Length > BufferSize - _count)
+            {
+                full = HandOut();
             }
             utf8.CopyTo(_buffer.AsSpan(_count));
             _count += utf8.Length;
             NewLineUtf8.CopyTo(_buffer.AsSpan(_count));
             _count += NewLineUtf8.Length;
         }
+        WriteHandedOut(full);
     }
 
     /// <summary>Writers call this after every line; the timer does the real flushing.</summary>
@@ -102,10 +116,15 @@ internal sealed class BufferedConsole : TextWriter
 
     public void FlushNow()
     {
+        var full = default(HandedOut);
         lock (_gate)
         {
-            WriteOut();
+            if (_count > 0)
+            {
+                full = HandOut();
+            }
         }
+        WriteHandedOut(full);
     }
 
     /// <summary>Encodes <paramref name="chars"/> into the buffer, writing the buffer out whenever it fills. Under the lock.</summary>
@@ -113,7 +132,7 @@ internal sealed class BufferedConsole : TextWriter
     {
         while (!chars.IsEmpty)
         {
-            if (_buffer.Length - _count < MinimumRoom)
+            if (BufferSize - _count < MinimumRoom)
             {
                 WriteOut();
             }
@@ -124,12 +143,44 @@ internal sealed class BufferedConsole : TextWriter
         }
     }
 
+    /// <summary>Writes the buffer out while holding the lock; for text, which fills it rarely.</summary>
     void WriteOut()
     {
         if (_count > 0)
         {
-            _output.Write(_buffer, 0, _count);
-            _count = 0;
+            WriteHandedOut(HandOut());
+        }
+    }
+
+    readonly record struct HandedOut(byte[]? Buffer, int Count);
+
+    /// <summary>
+    /// Under <see cref="_gate"/>: swaps in the spare buffer and returns the full one, to be passed to
+    /// <see cref="WriteHandedOut"/>. Takes <see cref="_writing"/> first, which waits for the spare's
+    /// own write to end and keeps the next hand-out from overtaking this one.
+    /// </summary>
+    HandedOut HandOut()
+    {
+        _writing.Enter();
+        var full = new HandedOut(_buffer, _count);
+        (_buffer, _spare) = (_spare, _buffer);
+        _count = 0;
+        return full;
+    }
+
+    void WriteHandedOut(HandedOut full)
+    {
+        if (full.Buffer is null)
+        {
+            return;
+        }
+        try
+        {
+            _output.Write(full.Buffer, 0, full.Count);
+        }
+        finally
+        {
+            _writing.Exit();
         }
     }
 
@@ -141,7 +192,7 @@ internal sealed class BufferedConsole : TextWriter
             lock (_gate)
             {
                 // Whatever the encoder still holds (half a surrogate pair) goes out too.
-                if (_buffer.Length - _count < MinimumRoom)
+                if (BufferSize - _count < MinimumRoom)
                 {
                     WriteOut();
                 }
