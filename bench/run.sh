@@ -129,6 +129,8 @@ run_wrk() {
 # turns which goes first (the VM's speed drifts within minutes, and a fixed order would hand the
 # drift to one side), and prints the best req/s of each, their ratio, and the lowest CPU time per
 # request of each. A wrk Lua script (method, headers, body) is used against both servers alike.
+# Also the median of the rounds' own ratios: the two runs of a round are seconds apart, so a slow
+# spell of the VM falls on both, where the best of each side may come from different spells.
 measure() {
   local name=$1 path=$2 script=${3:-} target=${4:-90}
   local best_base=0 best_hatbox=0 cpu_base=0 cpu_hatbox=0 rps cpu runs_base="" runs_hatbox=""
@@ -150,10 +152,12 @@ measure() {
       fi
     done
   done
-  local ratio
+  local ratio paired
   ratio=$(awk -v h="$best_hatbox" -v b="$best_base" 'BEGIN { printf "%.1f", 100 * h / b }')
+  paired=$(python3 -c 'import statistics, sys; b, h = sys.argv[1].split(), sys.argv[2].split()
+print(f"{statistics.median(100 * int(y) / int(x) for x, y in zip(b, h)):.1f}")' "$runs_base" "$runs_hatbox")
   echo "$name: baseline $best_base req/s, hatbox $best_hatbox req/s, ratio $ratio% (target >= $target%)"
-  echo "  runs: baseline$runs_base; hatbox$runs_hatbox"
+  echo "  runs: baseline$runs_base; hatbox$runs_hatbox; median ratio of a round's two runs $paired%"
   echo "  cpu per request: baseline ${cpu_base} us, hatbox ${cpu_hatbox} us"
 }
 
