@@ -15,9 +15,9 @@ namespace Hatbox.Pipeline;
 /// of everything after the key (refusals included). Each stage is its own class; this runs them.
 /// </summary>
 /// <remarks>
-/// One middleware rather than one per stage: each would look up the caller again, read the clock
-/// again and keep an async frame of its own on every request, for a few microseconds in all at the
-/// server (bench/README.md). Endpoints without a key go straight on.
+/// One middleware rather than one per stage, each of which looked up the caller again, read the
+/// clock again and kept an async frame of its own on every request (bench/README.md). Endpoints
+/// without a key go straight on.
 /// </remarks>
 internal sealed class KeyedStages(
     RequestDelegate next,
