@@ -186,7 +186,7 @@ public class PipelineBenchmarks : IDisposable
 
     /// <summary>
     /// bench/Baseline's two endpoints, the same answers with nothing of Hatbox's pipeline, headers
-    /// included (as its <c>AnswerHeaders</c>): the gap is what Hatbox's stages decide, not the answer's size.
+    /// included (its <c>AnswerHeaders</c>): the gap is what Hatbox's stages decide, not the answer's size.
     /// </summary>
     static class BareEndpoints
     {
@@ -194,7 +194,7 @@ public class PipelineBenchmarks : IDisposable
         {
             app.MapGet("/health", (HttpResponse response) =>
             {
-                AnswerHeaders(response, rateLimited: false);
+                Baseline.AnswerHeaders.Write(response, rateLimited: false);
                 return TypedResults.Json(
                     new Features.Health.HealthResponse(true, "ok", Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 3), "2025-10-28",
                         "production", DateTimeOffset.UtcNow, new Features.Health.HealthServices("ok")),
@@ -202,7 +202,7 @@ public class PipelineBenchmarks : IDisposable
             });
             app.MapPost("/authentication", (HttpResponse response) =>
             {
-                AnswerHeaders(response, rateLimited: true);
+                Baseline.AnswerHeaders.Write(response, rateLimited: true);
                 return TypedResults.Json(
                     new AuthenticationResponse(true, "authenticated", "org_0123456789abcdefghijklmn", "org_0123456789abcdefghijklmn",
                         "ws_0123456789abcdefghijklmn", "bench", "key_0123456789abcdefghijklmn", "admin", "free", "2025-10-28"),
@@ -210,20 +210,6 @@ public class PipelineBenchmarks : IDisposable
             });
         }
 
-        static void AnswerHeaders(HttpResponse response, bool rateLimited)
-        {
-            var headers = response.Headers;
-            headers["Request-Id"] = "req_0123456789abcdefghijklmn";
-            if (rateLimited)
-            {
-                headers["RateLimit-Policy"] = "\"minute\";q=1000000000;w=60";
-                headers["RateLimit"] = "\"minute\";r=999999999;t=1";
-                headers["RateLimit-Limit"] = "1000000000";
-                headers["RateLimit-Remaining"] = "999999999";
-                headers["RateLimit-Reset"] = "1";
-            }
-            headers["WorqHat-Version"] = "2025-10-28";
-        }
     }
 }
 
