@@ -76,6 +76,7 @@ internal static class HatboxApp
         app.UsePortalAssets();
         app.UseMiddleware<PreflightStage>();
         app.UseMiddleware<KeyedStages>();
+        app.UseMiddleware<ApiVersionStage>();
         // Sessions are read only for endpoints that ask for authorization (/v1 and the portal's pages);
         // the public API authenticates with keys in ApiKeyStage and skips both (~0.5 µs and 400 B each call).
         app.UseWhen(RequiresAuthorization, session => session.UseAuthentication().UseAuthorization());
@@ -92,9 +93,8 @@ internal static class HatboxApp
 
     static void MapEndpoints(WebApplication app)
     {
-        // The public WorqHat API: every endpoint answers in the caller's API version. One filter
-        // instance for all requests (it keeps no state), not one per request from its services.
-        var api = app.MapGroup("").AddEndpointFilter(new ApiVersionFilter());
+        // The public WorqHat API: every endpoint answers in the caller's API version (ApiVersionStage).
+        var api = app.MapGroup("").WithMetadata(VersionedApi.Instance);
         api.MapHealth();
         api.MapAuthentication();
         api.MapStorage();

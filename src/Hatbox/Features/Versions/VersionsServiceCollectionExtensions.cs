@@ -7,7 +7,6 @@ internal static class VersionsServiceCollectionExtensions
     {
         services.AddSingleton<ApiVersionPinning>();
         services.AddScoped<ApiVersionService>();
-        services.AddSingleton<ApiVersionFilter>();
         return services;
     }
 
