@@ -54,17 +54,13 @@ internal sealed class AccessLog(TextWriter output, TimeProvider time)
         var length = Append(line, 0, "{\"Timestamp\":\""u8);
         FormatTimestamp(time.GetUtcNow().UtcDateTime, line[length..]);
         length += TimestampLength;
-        length = Append(line, length, "\",\"LogLevel\":\"Information\",\"Category\":\"Hatbox.AccessLog\",\"State\":{\"Method\":"u8);
-        length += WriteQuoted(method, line[length..]);
-        length = Append(line, length, ",\"Path\":"u8);
-        length += WriteQuoted(path, line[length..]);
+        length = AppendQuoted(line, length, "\",\"LogLevel\":\"Information\",\"Category\":\"Hatbox.AccessLog\",\"State\":{\"Method\":"u8, method);
+        length = AppendQuoted(line, length, ",\"Path\":"u8, path);
         length = Append(line, length, ",\"StatusCode\":"u8);
         Utf8Formatter.TryFormat(statusCode, line[length..], out var written);
-        length += written;
-        length = Append(line, length, ",\"DurationMs\":"u8);
+        length = Append(line, length + written, ",\"DurationMs\":"u8);
         length += FormatMilliseconds(duration, line[length..]);
-        length = Append(line, length, ",\"RequestId\":"u8);
-        length += WriteQuoted(requestId, line[length..]);
+        length = AppendQuoted(line, length, ",\"RequestId\":"u8, requestId);
         length = Append(line, length, "}}"u8);
 
         if (_console is not null)
@@ -81,6 +77,13 @@ internal sealed class AccessLog(TextWriter output, TimeProvider time)
     {
         text.CopyTo(line[length..]);
         return length + text.Length;
+    }
+
+    /// <summary>Appends <paramref name="name"/> (the text before a value) and <paramref name="value"/> quoted.</summary>
+    static int AppendQuoted(Span<byte> line, int length, ReadOnlySpan<byte> name, string value)
+    {
+        length = Append(line, length, name);
+        return length + WriteQuoted(value, line[length..]);
     }
 
     /// <summary>Writes <paramref name="text"/> as a JSON string, quotes included, escaped as Utf8JsonWriter escapes it.</summary>
