@@ -78,7 +78,7 @@ internal static class HatboxApp
         app.UseMiddleware<KeyedStages>();
         app.UseMiddleware<ApiVersionStage>();
         // Sessions are read only for endpoints that ask for authorization (/v1 and the portal's pages);
-        // the public API authenticates with keys in ApiKeyStage and skips both (~0.5 µs and 400 B each call).
+        // the public API authenticates with keys in KeyedStages and skips both (~0.5 µs and 400 B each call).
         app.UseWhen(RequiresAuthorization, session => session.UseAuthentication().UseAuthorization());
         // UseWhen's branch keeps its own properties, so these markers that UseAuthentication and
         // UseAuthorization leave would not reach the app, and WebApplication would add both middlewares
