@@ -209,7 +209,6 @@ public class PipelineBenchmarks : IDisposable
                     Common.Json.HatboxJsonContext.Default.AuthenticationResponse);
             });
         }
-
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Hatbox.Common;
 using Hatbox.Common.Errors;
 using Hatbox.Data;
 using Hatbox.Features.ApiKeys;
@@ -107,12 +108,10 @@ internal sealed class IdempotencyStage(IServiceScopeFactory scopes, TimeProvider
 
     async Task RunAndStoreAsync(HttpContext context, HatboxDbContext db, IdempotencyRecord record, RequestDelegate next)
     {
-        var original = context.Response.Body;
-        using var captured = new MemoryStream();
-        context.Response.Body = captured;
+        MemoryStream captured;
         try
         {
-            await next(context);
+            captured = await CapturedResponse.RunAsync(context, next);
         }
         catch
         {
@@ -120,17 +119,15 @@ internal sealed class IdempotencyStage(IServiceScopeFactory scopes, TimeProvider
             await db.SaveChangesAsync(CancellationToken.None);
             throw;
         }
-        finally
+        await using (captured)
         {
-            context.Response.Body = original;
+            record.CompletedAt = time.GetUtcNow();
+            record.StatusCode = context.Response.StatusCode;
+            record.ContentType = context.Response.ContentType;
+            record.Body = captured.ToArray();
+            await db.SaveChangesAsync(CancellationToken.None);
+            await captured.CopyToAsync(context.Response.Body, context.RequestAborted);
         }
-        record.CompletedAt = time.GetUtcNow();
-        record.StatusCode = context.Response.StatusCode;
-        record.ContentType = context.Response.ContentType;
-        record.Body = captured.ToArray();
-        await db.SaveChangesAsync(CancellationToken.None);
-        captured.Position = 0;
-        await captured.CopyToAsync(original, context.RequestAborted);
     }
 
     static async Task<byte[]> HashRequestAsync(HttpRequest request)

@@ -1,6 +1,7 @@
 using System.Net.Mime;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Hatbox.Common;
 using Hatbox.Common.Errors;
 using Hatbox.Features.ApiKeys;
 
@@ -63,18 +64,7 @@ internal sealed class ApiVersionStage(RequestDelegate next, ApiVersionPinning pi
     async Task DowngradeAsync(HttpContext context, List<IVersionChange> steps)
     {
         var response = context.Response;
-        var original = response.Body;
-        using var newest = new MemoryStream();
-        response.Body = newest;
-        try
-        {
-            await next(context);
-        }
-        finally
-        {
-            response.Body = original;
-        }
-        newest.Position = 0;
+        await using var newest = await CapturedResponse.RunAsync(context, next);
         if (response.StatusCode is >= 200 and < 300 && IsJson(response.ContentType)
             && JsonNode.Parse(newest) is JsonObject answer)
         {
@@ -83,12 +73,12 @@ internal sealed class ApiVersionStage(RequestDelegate next, ApiVersionPinning pi
                 step.Downgrade(answer);
             }
             response.ContentLength = null;
-            await using var json = new Utf8JsonWriter(original);
+            await using var json = new Utf8JsonWriter(response.Body);
             answer.WriteTo(json);
             return;
         }
         newest.Position = 0;
-        await newest.CopyToAsync(original, context.RequestAborted);
+        await newest.CopyToAsync(response.Body, context.RequestAborted);
     }
 
     static bool IsJson(string? contentType) =>
