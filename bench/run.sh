@@ -2,9 +2,9 @@
 # Throughput of Hatbox against the bare-Kestrel baseline (bench/Baseline), printed as a ratio
 # (DESIGN.md §9). Both servers run Release builds on 127.0.0.1 over the same TLS certificate.
 #
-#   bash bench/run.sh                 # every scenario, 5 alternating rounds of 6 s per side
-#   DURATION=10 bash bench/run.sh     # longer runs
-#   ROUNDS=8 bash bench/run.sh        # more alternating rounds (the best of each side is kept)
+#   bash bench/run.sh                 # every scenario, 20 rounds of 3 s per side, taking turns
+#   ROUNDS=40 bash bench/run.sh       # more rounds (a steadier median)
+#   DURATION=6 bash bench/run.sh      # longer runs
 #
 # Hatbox runs with its default logging (one JSON access-log line per request) and its stdout sent
 # to a file in the temp dir, as in production behind a log collector. Environment variables pass
@@ -16,14 +16,15 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-DURATION=${DURATION:-6}
+# Many short rounds, each a run of the baseline and one of Hatbox seconds apart: the VM's speed
+# drifts by tens of percent within a minute, and a round's two runs share whatever spell it is in
+# (bench/README.md, "Reading it"). Each run opens its connections anew, which costs both sides the
+# same wall time and so leaves their ratio alone.
+DURATION=${DURATION:-3}
 # Hatbox's keyed path reaches its steady speed after ~35 s under load (tiered compilation); each
 # scenario warms both servers for longer than that before it measures (bench/README.md).
 WARMUP=${WARMUP:-40}
-# Many short rounds rather than a few long ones: on a shared VM the speed drops for a minute or
-# two at a time, which only ever slows a run, so the best of more turns is likelier to catch both
-# servers at the machine's undisturbed speed.
-ROUNDS=${ROUNDS:-5}
+ROUNDS=${ROUNDS:-20}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 
@@ -127,40 +128,38 @@ run_wrk() {
     END { printf "%d %d\n", rps, requests ? ticks * tick_us / requests : 0 }' <<<"$out"
 }
 
-# measure NAME PATH [LUA] [TARGET%]: warms up both servers, then runs each ROUNDS times, taking
-# turns which goes first (the VM's speed drifts within minutes, and a fixed order would hand the
-# drift to one side), and prints the best req/s of each, their ratio, and the lowest CPU time per
-# request of each. A wrk Lua script (method, headers, body) is used against both servers alike.
-# Also the median of the rounds' own ratios: the two runs of a round are seconds apart, so a slow
-# spell of the VM falls on both, where the best of each side may come from different spells.
+# measure NAME PATH [LUA] [TARGET%]: warms up both servers, then runs ROUNDS rounds of one run
+# each, taking turns which goes first (a fixed order would hand the VM's drift to one side).
+# Prints the median of the rounds' ratios (Hatbox ÷ baseline req/s), the figure held against the
+# target; the best req/s of each side and their ratio; and the median CPU time per request of each.
+# A wrk Lua script (method, headers, body) is used against both servers alike.
 measure() {
   local name=$1 path=$2 script=${3:-} target=${4:-90}
-  local best_base=0 best_hatbox=0 cpu_base=0 cpu_hatbox=0 rps cpu runs_base="" runs_hatbox=""
+  local runs="" round side rps cpu rps_base cpu_base
   run_wrk "$BASELINE_PID" "$BASELINE_PORT" "$path" "$WARMUP" "$script" >/dev/null
   run_wrk "$HATBOX_PID" "$HATBOX_PORT" "$path" "$WARMUP" "$script" >/dev/null
-  local round side
   for round in $(seq 1 "$ROUNDS"); do
     for side in $( ((round % 2)) && echo baseline hatbox || echo hatbox baseline); do
       if [[ $side == baseline ]]; then
-        read -r rps cpu < <(run_wrk "$BASELINE_PID" "$BASELINE_PORT" "$path" "$DURATION" "$script")
-        runs_base+=" $rps"
-        if (( rps > best_base )); then best_base=$rps; fi
-        if (( cpu_base == 0 || cpu < cpu_base )); then cpu_base=$cpu; fi
+        read -r rps_base cpu_base < <(run_wrk "$BASELINE_PID" "$BASELINE_PORT" "$path" "$DURATION" "$script")
       else
         read -r rps cpu < <(run_wrk "$HATBOX_PID" "$HATBOX_PORT" "$path" "$DURATION" "$script")
-        runs_hatbox+=" $rps"
-        if (( rps > best_hatbox )); then best_hatbox=$rps; fi
-        if (( cpu_hatbox == 0 || cpu < cpu_hatbox )); then cpu_hatbox=$cpu; fi
       fi
     done
+    runs+="$rps_base $cpu_base $rps $cpu"$'\n'
   done
-  local ratio paired
-  ratio=$(awk -v h="$best_hatbox" -v b="$best_base" 'BEGIN { printf "%.1f", 100 * h / b }')
-  paired=$(python3 -c 'import statistics, sys; b, h = sys.argv[1].split(), sys.argv[2].split()
-print(f"{statistics.median(100 * int(y) / int(x) for x, y in zip(b, h)):.1f}")' "$runs_base" "$runs_hatbox")
-  echo "$name: baseline $best_base req/s, hatbox $best_hatbox req/s, ratio $ratio% (target >= $target%)"
-  echo "  runs: baseline$runs_base; hatbox$runs_hatbox; median ratio of a round's two runs $paired%"
-  echo "  cpu per request: baseline ${cpu_base} us, hatbox ${cpu_hatbox} us"
+  python3 - "$name" "$target" "$runs" <<'PY'
+import statistics, sys
+name, target, text = sys.argv[1], sys.argv[2], sys.argv[3]
+rounds = [tuple(map(int, line.split())) for line in text.splitlines() if line.strip()]
+ratios = [100 * hatbox / base for base, _, hatbox, _ in rounds]
+best_base, best_hatbox = max(r[0] for r in rounds), max(r[2] for r in rounds)
+print(f"{name}: ratio {statistics.median(ratios):.1f}% (median of {len(rounds)} rounds; target >= {target}%)")
+print(f"  best: baseline {best_base} req/s, hatbox {best_hatbox} req/s, ratio {100 * best_hatbox / best_base:.1f}%;"
+      f" rounds' ratios from {min(ratios):.0f}% to {max(ratios):.0f}%")
+print(f"  cpu per request (median): baseline {statistics.median(r[1] for r in rounds):.0f} us,"
+      f" hatbox {statistics.median(r[3] for r in rounds):.0f} us")
+PY
 }
 
 echo "wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s runs, $ROUNDS rounds; $(nproc) cores shared by both servers and wrk"
