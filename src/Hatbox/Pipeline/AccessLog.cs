@@ -48,9 +48,8 @@ internal sealed class AccessLog(TextWriter output, TimeProvider time)
 
     public void Write(string method, string path, int statusCode, TimeSpan duration, string requestId)
     {
-        var buffer = t_line ??= new ArrayBufferWriter<byte>(512);
-        buffer.ResetWrittenCount();
-        var line = buffer.GetSpan(FixedLength + MaxEscapedLength * (method.Length + path.Length + requestId.Length));
+        // Nothing is ever advanced, so GetSpan always gives the buffer from its start, grown to fit this line.
+        var line = (t_line ??= new ArrayBufferWriter<byte>(512)).GetSpan(FixedLength + MaxEscapedLength * (method.Length + path.Length + requestId.Length));
         var length = Append(line, 0, "{\"Timestamp\":\""u8);
         FormatTimestamp(time.GetUtcNow().UtcDateTime, line[length..]);
         length += TimestampLength;
