@@ -1,3 +1,4 @@
+using Hatbox.Features.Db.Sqlite;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Hatbox.Features.Db;

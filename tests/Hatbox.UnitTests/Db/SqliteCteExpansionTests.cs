@@ -1,3 +1,4 @@
+using Hatbox.Features.Db.Sqlite;
 using System.Diagnostics;
 using Hatbox.Features.Db;
 

@@ -1,3 +1,4 @@
+using Hatbox.Features.Db.Sqlite;
 using Hatbox.Common.Errors;
 using Hatbox.Features.Db;
 using SQLitePCL;

@@ -1,4 +1,4 @@
-using Hatbox.Features.Db;
+using Hatbox.Features.Db.Sqlite;
 
 namespace Hatbox.UnitTests.Db;
 

@@ -1,3 +1,4 @@
+using Hatbox.Features.Db.Sqlite;
 using Hatbox.Features.Plans;
 
 namespace Hatbox.Features.Db;

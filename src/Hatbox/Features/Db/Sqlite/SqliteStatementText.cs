@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Hatbox.Features.Db;
+namespace Hatbox.Features.Db.Sqlite;
 
 /// <summary>
 /// What the guard reads from a statement's text, through <see cref="SqliteLexer"/> so that

@@ -1,6 +1,6 @@
 using SQLitePCL;
 
-namespace Hatbox.Features.Db;
+namespace Hatbox.Features.Db.Sqlite;
 
 /// <summary>
 /// SQLite's memory ceiling. One row may hold <see cref="DbOptions.MaxColumns"/> values of

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Hatbox.Common;
 
-namespace Hatbox.Features.Db;
+namespace Hatbox.Features.Db.Sqlite;
 
 /// <summary>
 /// One workspace's SQLite database in one environment: the caller's statements after the text

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using SQLitePCL;
 
-namespace Hatbox.Features.Db;
+namespace Hatbox.Features.Db.Sqlite;
 
 /// <summary>
 /// One open connection to one tenant's database, never shared with another tenant, set up in the

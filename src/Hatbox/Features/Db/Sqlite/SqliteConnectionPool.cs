@@ -1,6 +1,6 @@
 using Hatbox.Common;
 
-namespace Hatbox.Features.Db;
+namespace Hatbox.Features.Db.Sqlite;
 
 /// <summary>
 /// The connections of one tenant database: one writer, used by one statement at a time (SQLite

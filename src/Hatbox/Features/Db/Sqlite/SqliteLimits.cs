@@ -1,6 +1,6 @@
 using SQLitePCL;
 
-namespace Hatbox.Features.Db;
+namespace Hatbox.Features.Db.Sqlite;
 
 /// <summary>
 /// <c>sqlite3_limit</c> values for tenant connections: sqlite.org/security.html's advice, loosened

@@ -1,4 +1,4 @@
-namespace Hatbox.Features.Db;
+namespace Hatbox.Features.Db.Sqlite;
 
 /// <summary>
 /// How much a statement grows once SQLite copies each common table expression into every place

@@ -1,4 +1,4 @@
-namespace Hatbox.Features.Db;
+namespace Hatbox.Features.Db.Sqlite;
 
 /// <summary>
 /// Where tenant databases live: <c>data/tenants/{workspaceId}/{environment}.db</c>. The path is

@@ -4,7 +4,7 @@ using Hatbox.Common;
 using Hatbox.Common.Errors;
 using SQLitePCL;
 
-namespace Hatbox.Features.Db;
+namespace Hatbox.Features.Db.Sqlite;
 
 /// <summary>
 /// One prepared statement on a tenant connection, driven through SQLitePCLRaw directly rather than

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Hatbox.Common;
 
-namespace Hatbox.Features.Db;
+namespace Hatbox.Features.Db.Sqlite;
 
 /// <summary>
 /// The statements behind insert, update and delete: table and column names checked against the

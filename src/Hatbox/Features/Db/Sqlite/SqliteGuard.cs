@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Hatbox.Features.Db;
+namespace Hatbox.Features.Db.Sqlite;
 
 /// <summary>
 /// The authorizer (<c>sqlite3_set_authorizer</c>) on every tenant connection: SQLite asks it about

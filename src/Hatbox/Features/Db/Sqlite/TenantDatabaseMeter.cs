@@ -2,7 +2,7 @@ using Hatbox.Data;
 using Hatbox.Features.Plans;
 using Microsoft.EntityFrameworkCore;
 
-namespace Hatbox.Features.Db;
+namespace Hatbox.Features.Db.Sqlite;
 
 /// <summary>
 /// The organization's tenant databases, in bytes on disk: the database, WAL and shared-memory files

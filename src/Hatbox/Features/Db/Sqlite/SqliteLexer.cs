@@ -1,4 +1,4 @@
-namespace Hatbox.Features.Db;
+namespace Hatbox.Features.Db.Sqlite;
 
 /// <summary>
 /// SQLite's tokens, as far as the guard needs them: it tells string literals, quoted names and

@@ -1,7 +1,7 @@
 using Hatbox.Common.Errors;
 using SQLitePCL;
 
-namespace Hatbox.Features.Db;
+namespace Hatbox.Features.Db.Sqlite;
 
 /// <summary>
 /// Turns a failed prepare, bind or step into the caller's error. Only the result codes that the

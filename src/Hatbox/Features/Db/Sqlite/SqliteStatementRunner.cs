@@ -1,7 +1,7 @@
 using Hatbox.Common;
 using Hatbox.Common.Errors;
 
-namespace Hatbox.Features.Db;
+namespace Hatbox.Features.Db.Sqlite;
 
 /// <summary>
 /// Runs one statement on the right connection of a tenant database. A statement that may read is

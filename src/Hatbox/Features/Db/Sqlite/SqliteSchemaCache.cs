@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Hatbox.Features.Db;
+namespace Hatbox.Features.Db.Sqlite;
 
 /// <summary>
 /// The tables insert, update, delete and the catalog have looked up, so a single-row insert does

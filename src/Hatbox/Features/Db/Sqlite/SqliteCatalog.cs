@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Hatbox.Features.Db;
+namespace Hatbox.Features.Db.Sqlite;
 
 /// <summary>
 /// The platform's own reads of a tenant's schema. They run under the same authorizer as the
