@@ -1,5 +1,6 @@
 using Hatbox.Data;
 using Hatbox.Features.Accounts;
+using Hatbox.Features.Ai;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Db;
 using Hatbox.Features.Domains;
@@ -45,6 +46,7 @@ internal static class HatboxServices
         services.AddDomains();
         services.AddScoped<OrganizationService>();
         services.AddUsage(configuration);
+        services.AddAi(configuration);
         return server;
     }
 }
