@@ -61,4 +61,10 @@ internal static class ErrorCodes
     public const string TooManyParameters = "too_many_parameters";
     public const string DatabaseBusy = "database_busy";
     public const string NotImplemented = "not_implemented";
+
+    // AI over data
+    public const string NoTextColumns = "no_text_columns";
+    public const string RecordNotFound = "record_not_found";
+    public const string TooManyRows = "too_many_rows";
+    public const string EmbeddingUnavailable = "embedding_unavailable";
 }

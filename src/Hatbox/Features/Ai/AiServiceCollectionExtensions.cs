@@ -1,11 +1,15 @@
 using Hatbox.Features.Ai.Embeddings;
+using Hatbox.Features.Ai.Index;
 using Microsoft.Extensions.AI;
 
 namespace Hatbox.Features.Ai;
 
 internal static class AiServiceCollectionExtensions
 {
-    /// <summary>AI over tenant data: the embedding model (local by default, <c>Ai:Embeddings:*</c>).</summary>
+    /// <summary>
+    /// AI over tenant data: the embedding model (local by default, <c>Ai:Embeddings:*</c>), the
+    /// per-table vector indexes and the background indexer that keeps them in step.
+    /// </summary>
     public static IServiceCollection AddAi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<EmbeddingOptions>().BindConfiguration(EmbeddingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -21,6 +25,11 @@ internal static class AiServiceCollectionExtensions
             services.AddHttpClient<RemoteEmbeddingGenerator>();
             services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<RemoteEmbeddingGenerator>());
         }
+        services.AddOptions<AiOptions>().BindConfiguration(AiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SearchIndexes>();
+        services.AddSingleton<AiRequests>();
+        services.AddSingleton<SearchIndexer>();
+        services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
         return services;
     }
 }

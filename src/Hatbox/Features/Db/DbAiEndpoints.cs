@@ -1,4 +1,5 @@
 using Hatbox.Common.Errors;
+using Hatbox.Features.Ai;
 
 namespace Hatbox.Features.Db;
 
@@ -11,12 +12,7 @@ internal static class DbAiEndpoints
     public static RouteGroupBuilder MapDbAi(this RouteGroupBuilder db)
     {
         db.MapPost("/nl-query", NotImplemented).WithName("ProcessDbNlQuery");
-        db.MapPost("/semantic-search", NotImplemented).WithName("DbSemanticSearch");
-        db.MapPost("/hybrid-search", NotImplemented).WithName("DbHybridSearch");
-        db.MapPost("/find-similar", NotImplemented).WithName("DbFindSimilar");
-        db.MapPost("/recommend", NotImplemented).WithName("DbRecommend");
-        db.MapPost("/cluster", NotImplemented).WithName("DbCluster");
-        db.MapPost("/detect-anomalies", NotImplemented).WithName("DbDetectAnomalies");
+        db.MapAiSearch();
         return db;
     }
 
