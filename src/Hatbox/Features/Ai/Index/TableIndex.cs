@@ -10,6 +10,7 @@ namespace Hatbox.Features.Ai.Index;
 internal sealed class TableIndex(string workspaceId, DbEnvironment environment, string table, IndexStore store, int dimensions)
 {
     int _dirty;
+    int _fullPass = 1;
     long _total;
     long _indexed;
 
@@ -41,10 +42,21 @@ internal sealed class TableIndex(string workspaceId, DbEnvironment environment, 
 
     public long LastUsedTicks { get; set; } = System.Environment.TickCount64;
 
+    /// <summary>When a write notice last arrived for this table (<see cref="System.Environment.TickCount64"/>).</summary>
+    public long LastWriteTicks { get; set; }
+
     /// <summary>True when this call is the one that marked a clean index dirty (and so must queue it).</summary>
     public bool MarkDirty() => Interlocked.Exchange(ref _dirty, 1) == 0;
 
     public void MarkClean() => Volatile.Write(ref _dirty, 0);
+
+    /// <summary>The largest integer key the last pass saw; rows added since have larger ones.</summary>
+    public long? LastKey { get; set; }
+
+    /// <summary>Something other than an insert happened: the next pass must look at every row.</summary>
+    public void NeedFullPass() => Volatile.Write(ref _fullPass, 1);
+
+    public bool TakeFullPass() => Interlocked.Exchange(ref _fullPass, 0) == 1;
 
     public IndexStatus Status() => new(Ready ? "ready" : "indexing", Indexed, Total);
 }
