@@ -41,7 +41,7 @@ internal sealed class AiOptions
     /// Share of its time the indexer pauses between batches while the table is being written to
     /// (a write notice in the last second), so embedding does not starve the writes; 0 never pauses.
     /// </summary>
-    [Range(0, 0.95)] public double YieldWhileWriting { get; set; } = 0.5;
+    [Range(0, 0.95)] public double YieldWhileWriting { get; set; } = 0.75;
 
     /// <summary>Rows embedded and written per transaction by the indexer.</summary>
     [Range(1, 4_096)] public int IndexBatchRows { get; set; } = 64;
