@@ -179,12 +179,6 @@ public sealed class DbQueryTests() : ServerTest(DbTestSettings.With(("Db:MaxRows
 
     [Theory]
     [InlineData("/db/nl-query")]
-    [InlineData("/db/semantic-search")]
-    [InlineData("/db/hybrid-search")]
-    [InlineData("/db/find-similar")]
-    [InlineData("/db/recommend")]
-    [InlineData("/db/cluster")]
-    [InlineData("/db/detect-anomalies")]
     public async Task TheAiEndpointsAnswerNotImplementedWithoutARetry(string path)
     {
         var db = await NewTenantAsync();
