@@ -9,7 +9,7 @@ if (args is ["pipeline", ..])
 if (args is ["ai", ..])
 {
     static int Arg(string[] a, int i, int fallback) => a.Length > i ? int.Parse(a[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
-    await Hatbox.Benchmarks.AiBenchmarks.LoopAsync(Arg(args, 1, 1_000), Arg(args, 2, 100_000), Arg(args, 3, 5));
+    await Hatbox.Benchmarks.AiBenchmarks.LoopAsync(Arg(args, 1, 1_000), Arg(args, 2, 100_000), Arg(args, 3, 2));
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Hatbox.Benchmarks.KeyVerificationBenchmarks).Assembly).Run(args);
