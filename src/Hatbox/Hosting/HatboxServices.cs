@@ -1,5 +1,6 @@
 using Hatbox.Data;
 using Hatbox.Features.Accounts;
+using Hatbox.Features.Ai.NlQuery;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Db;
 using Hatbox.Features.Domains;
@@ -41,6 +42,7 @@ internal static class HatboxServices
         services.AddPlans();
         services.AddStorage(dataDirectory);
         services.AddDb(dataDirectory);
+        services.AddNlQuery(configuration);
         services.AddVersions();
         services.AddDomains();
         services.AddScoped<OrganizationService>();

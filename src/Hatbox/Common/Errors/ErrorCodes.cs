@@ -61,4 +61,10 @@ internal static class ErrorCodes
     public const string TooManyParameters = "too_many_parameters";
     public const string DatabaseBusy = "database_busy";
     public const string NotImplemented = "not_implemented";
+
+    // AI over data
+    public const string QuestionNotUnderstood = "question_not_understood";
+    public const string QuestionTooLong = "question_too_long";
+    public const string UnsafeGeneratedSql = "unsafe_generated_sql";
+    public const string AiUnavailable = "ai_unavailable";
 }

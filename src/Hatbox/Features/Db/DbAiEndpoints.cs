@@ -1,4 +1,5 @@
 using Hatbox.Common.Errors;
+using Hatbox.Features.Ai.NlQuery;
 
 namespace Hatbox.Features.Db;
 
@@ -10,7 +11,7 @@ internal static class DbAiEndpoints
 {
     public static RouteGroupBuilder MapDbAi(this RouteGroupBuilder db)
     {
-        db.MapPost("/nl-query", NotImplemented).WithName("ProcessDbNlQuery");
+        db.MapNlQuery();
         db.MapPost("/semantic-search", NotImplemented).WithName("DbSemanticSearch");
         db.MapPost("/hybrid-search", NotImplemented).WithName("DbHybridSearch");
         db.MapPost("/find-similar", NotImplemented).WithName("DbFindSimilar");

@@ -23,9 +23,13 @@ internal sealed class MeteringStage(UsageRecorder usage)
                 EndpointGroup(context), failedWith != 0 ? failedWith : context.Response.StatusCode),
             context.Request.ContentLength ?? 0, context.Response.ContentLength ?? 0, Stopwatch.GetElapsedTime(started));
 
-    /// <summary>The first path segment (<c>db</c>, <c>storage</c>, <c>flows</c>, <c>authentication</c>).</summary>
+    /// <summary>The endpoint's <see cref="UsageGroup"/>, else the first path segment (<c>db</c>, <c>storage</c>, <c>flows</c>, <c>authentication</c>).</summary>
     static string EndpointGroup(HttpContext context)
     {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<UsageGroup>() is { } named)
+        {
+            return named.Name;
+        }
         var path = (context.Request.Path.Value ?? "/").AsSpan();
         var end = path[1..].IndexOf('/');
         var group = end < 0 ? path[1..] : path.Slice(1, end);
