@@ -66,7 +66,8 @@ internal static class QueryShapes
             }
             return ok(plan with { OrderBy = s.OrderBy, Descending = Descending(s.Direction, rank == Cue.Top), Limit = s.Limit ?? 1, Projection = s.Subjects });
         }
-        var distinct = s.Distinct || (s.Subjects.Count == 1 && s.TableAt is null);
+        // "list the categories": one column named alone, asked for, is its distinct values.
+        var distinct = s.Distinct || (s.Subjects.Count == 1 && s.TableAt is null && s.Asks.Count > 0);
         if (distinct)
         {
             if (s.Subjects.Count != 1)

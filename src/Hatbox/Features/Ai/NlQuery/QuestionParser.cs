@@ -114,12 +114,12 @@ internal static class QuestionParser
                 case CueItem { Cue: Cue.And }:
                     break;
                 case CueItem { Cue: Cue.Named } cue:
-                    var named = s.Table.Columns.FirstOrDefault(c => c.Name.Equals("name", StringComparison.OrdinalIgnoreCase) || c.Name.Equals("title", StringComparison.OrdinalIgnoreCase));
-                    if (named is null || next is not (QuotedItem or ValueItem))
+                    var nameColumn = s.Table.Columns.FirstOrDefault(c => c.Name.Equals("name", StringComparison.OrdinalIgnoreCase) || c.Name.Equals("title", StringComparison.OrdinalIgnoreCase));
+                    if (nameColumn is null || next is not (QuotedItem or ValueItem))
                     {
                         return $"'{cue.Text}' needs a name column and a value, as in named 'Kettle'.";
                     }
-                    s.Filters.Add(new Filter(named, Comparison.Equal, [ValueText(next, named)]));
+                    s.Filters.Add(new Filter(nameColumn, Comparison.Equal, [ValueText(next, nameColumn)]));
                     i++;
                     break;
                 case CueItem { Cue: Cue.GreaterThan or Cue.AtLeast or Cue.LessThan or Cue.AtMost or Cue.EqualTo or Cue.Between } cue:
@@ -144,6 +144,11 @@ internal static class QuestionParser
                     break;
                 case QuotedItem quoted:
                     return $"The quoted text '{quoted.Text}' needs a column before it, as in name = '{quoted.Text}'.";
+                case ValueItem value when next is ColumnItem named && value.Candidates.Any(c => c.Column == named.Column):
+                    // "the garden category": the column after a value only says whose value it is.
+                    s.AddEquality(named.Column, value.Candidates.Where(c => c.Column == named.Column).Select(c => (object)c.Value));
+                    i++;
+                    break;
                 case ValueItem value:
                     if (value.Candidates.Select(c => c.Column).Distinct().Count() > 1)
                     {

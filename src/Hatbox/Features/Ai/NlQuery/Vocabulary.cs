@@ -77,7 +77,7 @@ internal static class Vocabulary
     /// <summary>Words that carry no meaning the engine needs. Anything neither here nor linked makes the engine refuse.</summary>
     public static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
     {
-        "a", "an", "the", "of", "in", "on", "at", "for", "with", "that", "is", "are", "was", "were", "be", "been",
+        "a", "an", "the", "or", "either", "of", "in", "on", "at", "for", "with", "that", "is", "are", "was", "were", "be", "been",
         "do", "does", "did", "we", "i", "me", "my", "our", "us", "you", "your", "have", "has", "had", "there",
         "their", "it", "its", "all", "any", "to", "from", "please", "can", "could", "would", "will", "tell",
         "whose", "where", "whats", "exist", "exists", "currently", "now", "overall", "altogether",
