@@ -23,7 +23,7 @@ public class NlQueryServer : IAsyncLifetime
     {
     }
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         Server = await TestServer.StartAsync(Settings, Configure);
         Http = Server.CreateClient();
@@ -32,7 +32,7 @@ public class NlQueryServer : IAsyncLifetime
         await NlQueryData.SeedAsync(Db);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         Http.Dispose();
         await Server.DisposeAsync();
