@@ -178,7 +178,6 @@ public sealed class DbQueryTests() : ServerTest(DbTestSettings.With(("Db:MaxRows
     }
 
     [Theory]
-    [InlineData("/db/nl-query")]
     [InlineData("/db/semantic-search")]
     [InlineData("/db/hybrid-search")]
     [InlineData("/db/find-similar")]
