@@ -43,7 +43,7 @@ internal static class NlQueryEndpoints
         {
             return DbErrors.Invalid("context.table", "context.table must be a table name.");
         }
-        var answer = await nlQuery.AnswerAsync(caller, databases.Get(caller.WorkspaceId, environment.Value), environment.Value,
+        var answer = await nlQuery.AnswerAsync(caller.WorkspaceId, caller.OrganizationId, databases.Get(caller.WorkspaceId, environment.Value), environment.Value,
             request.Question.Trim(), request.Context, ct);
         if (!answer.Succeeded)
         {

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Hatbox.Common;
-using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Ai.Chat;
 using Hatbox.Features.Db;
 using Microsoft.Extensions.AI;
@@ -24,12 +23,12 @@ internal sealed class NlQueryService(
     public const string ChatName = "chat";
 
     public async Task<Outcome<NlAnswer>> AnswerAsync(
-        ApiCaller caller, ITenantDatabase database, DbEnvironment environment, string question, JsonElement? context,
-        CancellationToken cancellationToken)
+        string workspaceId, string organizationId, ITenantDatabase database, DbEnvironment environment, string question,
+        JsonElement? context, CancellationToken cancellationToken)
     {
         var onlyTableName = context is { ValueKind: JsonValueKind.Object } hints && hints.TryGetProperty("table", out var table)
             && table.ValueKind == JsonValueKind.String ? table.GetString() : null;
-        var schema = await schemas.ReadAsync(caller.WorkspaceId, environment, database, cancellationToken);
+        var schema = await schemas.ReadAsync(workspaceId, environment, database, cancellationToken);
         if (!schema.Succeeded)
         {
             return schema.Error!;
@@ -47,7 +46,7 @@ internal sealed class NlQueryService(
         var restricted = onlyTable is null ? schema.Value! : new NlSchema([onlyTable]);
         if (chat is not null && !chatOptions.Value.BuiltInFirst)
         {
-            return await AskChatAsync(chat, caller, database, restricted, question, context, cancellationToken);
+            return await AskChatAsync(chat, organizationId, database, restricted, question, context, cancellationToken);
         }
         var plan = await builtIn.PlanAsync(schema.Value!, question, onlyTable, dbOptions.Value.MaxRows, cancellationToken);
         if (plan.Plan is not null)
@@ -56,14 +55,14 @@ internal sealed class NlQueryService(
         }
         return chat is null
             ? NlQueryErrors.NotUnderstood(plan.Reason!, chatConfigured: false)
-            : await AskChatAsync(chat, caller, database, restricted, question, context, cancellationToken);
+            : await AskChatAsync(chat, organizationId, database, restricted, question, context, cancellationToken);
     }
 
     async Task<Outcome<NlAnswer>> AskChatAsync(
-        ChatEngine chat, ApiCaller caller, ITenantDatabase database, NlSchema schema, string question, JsonElement? context,
+        ChatEngine chat, string organizationId, ITenantDatabase database, NlSchema schema, string question, JsonElement? context,
         CancellationToken cancellationToken)
     {
-        var sql = await chat.AskAsync(schema, question, context, caller.OrganizationId, dbOptions.Value.MaxStatementBytes, cancellationToken);
+        var sql = await chat.AskAsync(schema, question, context, organizationId, dbOptions.Value.MaxStatementBytes, cancellationToken);
         return !sql.Succeeded ? sql.Error! : await RunAsync(database, new GeneratedSql(sql.Value!, []), ChatName, cancellationToken);
     }
 
