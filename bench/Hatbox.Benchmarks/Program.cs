@@ -6,4 +6,10 @@ if (args is ["pipeline", ..])
         args.Length > 2 ? args[2] : null);
     return;
 }
+if (args is ["ai", ..])
+{
+    static int Arg(string[] a, int i, int fallback) => a.Length > i ? int.Parse(a[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    await Hatbox.Benchmarks.AiBenchmarks.LoopAsync(Arg(args, 1, 1_000), Arg(args, 2, 100_000), Arg(args, 3, 5));
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Hatbox.Benchmarks.KeyVerificationBenchmarks).Assembly).Run(args);

@@ -1,5 +1,6 @@
 using Hatbox.Common.Json;
 using Hatbox.Features.Accounts;
+using Hatbox.Features.Ai;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Audit;
 using Hatbox.Features.Db;
@@ -111,6 +112,7 @@ internal static class HatboxApp
         v1.MapDomains();
         v1.MapOrganizations();
         v1.MapUsage();
+        v1.MapSearchIndexes();
 
         app.MapPortal();
     }

@@ -1,5 +1,6 @@
 using Hatbox.Data;
 using Hatbox.Features.Accounts;
+using Hatbox.Features.Ai;
 using Hatbox.Features.Ai.NlQuery;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Db;
@@ -47,6 +48,7 @@ internal static class HatboxServices
         services.AddDomains();
         services.AddScoped<OrganizationService>();
         services.AddUsage(configuration);
+        services.AddAi(configuration);
         return server;
     }
 }

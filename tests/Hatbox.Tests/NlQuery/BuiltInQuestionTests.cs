@@ -81,6 +81,18 @@ public sealed class BuiltInQuestionTests(NlQueryServer shop) : IClassFixture<NlQ
         Assert.StartsWith("SELECT ", body.GetProperty("sql").GetString(), StringComparison.Ordinal);
     }
 
+    /// <summary>Words that match no name, linked by the local embedding model to the name they mean.</summary>
+    [Theory]
+    [InlineData("how many products cost more than 30", "count", "4")]
+    [InlineData("how many items are in kitchen", "count", "4")]
+    [InlineData("average cost per category", "category,average_price", "garden=24.333|kitchen=32.5|office=62.667")]
+    public async Task SynonymsAreLinkedByTheEmbeddingModel(string question, string columns, string expected)
+    {
+        var body = await shop.Db.AskOkAsync(question);
+
+        Assert.Equal(expected, NlQueryCalls.Rows(body, columns));
+    }
+
     [Theory]
     [InlineData("how many are there", "orders", "count", "6")]
     [InlineData("count rows", "products", "count", "10")]

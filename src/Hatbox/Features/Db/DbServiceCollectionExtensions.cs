@@ -11,7 +11,9 @@ internal static class DbServiceCollectionExtensions
         services.AddOptions<DbOptions>().BindConfiguration(DbOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(new TenantDatabasePaths(dataDirectory));
         services.AddSingleton<SqliteTenantDatabaseProvider>();
-        services.AddSingleton<ITenantDatabaseProvider>(provider => provider.GetRequiredService<SqliteTenantDatabaseProvider>());
+        services.AddSingleton<ITenantChangeFeed, TenantChangeFeed>();
+        services.AddSingleton<ITenantDatabaseProvider>(provider => new ChangeFeedTenantDatabaseProvider(
+            provider.GetRequiredService<SqliteTenantDatabaseProvider>(), provider.GetRequiredService<ITenantChangeFeed>()));
         services.AddSingleton<DbStorageGate>();
         services.AddScoped<IStorageMeter, TenantDatabaseMeter>();
         return services;

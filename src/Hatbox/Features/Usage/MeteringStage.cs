@@ -23,10 +23,13 @@ internal sealed class MeteringStage(UsageRecorder usage)
                 EndpointGroup(context), failedWith != 0 ? failedWith : context.Response.StatusCode),
             context.Request.ContentLength ?? 0, context.Response.ContentLength ?? 0, Stopwatch.GetElapsedTime(started));
 
-    /// <summary>The endpoint's <see cref="UsageGroup"/>, else the first path segment (<c>db</c>, <c>storage</c>, <c>flows</c>, <c>authentication</c>).</summary>
+    /// <summary>
+    /// The first path segment (<c>db</c>, <c>storage</c>, <c>flows</c>, <c>authentication</c>),
+    /// unless the endpoint names its group (the AI routes under <c>/db</c> count as <c>ai</c>).
+    /// </summary>
     static string EndpointGroup(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<UsageGroup>() is { } named)
+        if (context.GetEndpoint()?.Metadata.GetMetadata<MeteringGroupMetadata>() is { } named)
         {
             return named.Name;
         }

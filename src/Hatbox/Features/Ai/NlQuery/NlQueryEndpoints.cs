@@ -14,7 +14,7 @@ namespace Hatbox.Features.Ai.NlQuery;
 internal static class NlQueryEndpoints
 {
     public static RouteHandlerBuilder MapNlQuery(this RouteGroupBuilder db) =>
-        db.MapPost("/nl-query", ProcessNlQuery).WithName("ProcessDbNlQuery").WithMetadata(new UsageGroup("nl-query"));
+        db.MapPost("/nl-query", ProcessNlQuery).WithName("ProcessDbNlQuery").WithMetadata(new MeteringGroupMetadata("nl-query"));
 
     static async Task<Results<JsonHttpResult<NlQueryResponse>, ApiError>> ProcessNlQuery(
         Body<NlQueryRequest> body, ApiCaller caller, ITenantDatabaseProvider databases, NlQueryService nlQuery,

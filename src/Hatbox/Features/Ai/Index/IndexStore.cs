@@ -1,0 +1,157 @@
+using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
+
+namespace Hatbox.Features.Ai.Index;
+
+/// <summary>
+/// The vectors of one workspace and environment, in a SQLite file beside its database
+/// (<c>data/tenants/{workspaceId}/{environment}.ai-index</c>), so the storage quota counts it and
+/// it lives and dies with the tenant's data. Per row: key, content hash, model and vector, plus
+/// the row's text columns in an FTS5 table for hybrid search's BM25. WAL: a committed batch
+/// survives <c>kill -9</c>, and a restart re-embeds nothing that was committed.
+/// </summary>
+internal sealed class IndexStore : IDisposable
+{
+    readonly SqliteConnection _connection;
+    readonly Lock _lock = new();
+
+    public IndexStore(string path)
+    {
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        _connection.Open();
+        Execute("""
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = NORMAL;
+            CREATE TABLE IF NOT EXISTS indexed_tables (name TEXT PRIMARY KEY, columns TEXT);
+            CREATE TABLE IF NOT EXISTS vectors (tbl TEXT NOT NULL, key TEXT NOT NULL, hash BLOB NOT NULL, model TEXT NOT NULL,
+                vector BLOB NOT NULL, PRIMARY KEY (tbl, key)) WITHOUT ROWID;
+            CREATE VIRTUAL TABLE IF NOT EXISTS keywords USING fts5(content, tbl UNINDEXED, key UNINDEXED, col UNINDEXED);
+            """);
+    }
+
+    public sealed record StoredRow(string Key, byte[] Hash, string Model, float[] Vector);
+
+    public sealed record TableSettings(string Name, string? Columns);
+
+    public IReadOnlyList<TableSettings> Tables()
+    {
+        lock (_lock)
+        {
+            using var command = Command("SELECT name, columns FROM indexed_tables");
+            using var reader = command.ExecuteReader();
+            var tables = new List<TableSettings>();
+            while (reader.Read())
+                tables.Add(new TableSettings(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+            return tables;
+        }
+    }
+
+    public void SaveTable(string name, string? columns)
+    {
+        lock (_lock)
+        {
+            using var command = Command("INSERT INTO indexed_tables (name, columns) VALUES ($n, $c) ON CONFLICT (name) DO UPDATE SET columns = excluded.columns",
+                ("$n", name), ("$c", (object?)columns ?? DBNull.Value));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    public List<StoredRow> Load(string table)
+    {
+        lock (_lock)
+        {
+            using var command = Command("SELECT key, hash, model, vector FROM vectors WHERE tbl = $t", ("$t", table));
+            using var reader = command.ExecuteReader();
+            var rows = new List<StoredRow>();
+            while (reader.Read())
+                rows.Add(new StoredRow(reader.GetString(0), (byte[])reader[1], reader.GetString(2), FromBlob((byte[])reader[3])));
+            return rows;
+        }
+    }
+
+    public sealed record Upsert(string Key, byte[] Hash, string Model, float[]? Vector, IReadOnlyList<(string Column, string Text)> Fields);
+
+    /// <summary>One transaction: a batch is either wholly on disk or not at all.</summary>
+    public void Apply(string table, IReadOnlyList<Upsert> upserts, IReadOnlyList<string> deletes)
+    {
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            foreach (var key in deletes.Concat(upserts.Select(u => u.Key)))
+            {
+                using var clearVector = Command("DELETE FROM vectors WHERE tbl = $t AND key = $k", ("$t", table), ("$k", key));
+                clearVector.ExecuteNonQuery();
+                using var clearWords = Command("DELETE FROM keywords WHERE tbl = $t AND key = $k", ("$t", table), ("$k", key));
+                clearWords.ExecuteNonQuery();
+            }
+            foreach (var upsert in upserts)
+            {
+                using var insert = Command("INSERT INTO vectors (tbl, key, hash, model, vector) VALUES ($t, $k, $h, $m, $v)",
+                    ("$t", table), ("$k", upsert.Key), ("$h", upsert.Hash), ("$m", upsert.Model), ("$v", ToBlob(upsert.Vector ?? [])));
+                insert.ExecuteNonQuery();
+                foreach (var (column, text) in upsert.Fields)
+                {
+                    using var words = Command("INSERT INTO keywords (content, tbl, key, col) VALUES ($c, $t, $k, $col)",
+                        ("$c", text), ("$t", table), ("$k", upsert.Key), ("$col", column));
+                    words.ExecuteNonQuery();
+                }
+            }
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>BM25 of each matching row (higher is better), summed over <paramref name="columns"/>.</summary>
+    public Dictionary<string, double> Keywords(string table, string matchExpression, IReadOnlyCollection<string> columns, int limit)
+    {
+        lock (_lock)
+        {
+            using var command = Command("SELECT key, col, -bm25(keywords) FROM keywords WHERE keywords MATCH $q AND tbl = $t ORDER BY bm25(keywords) LIMIT $l",
+                ("$q", matchExpression), ("$t", table), ("$l", limit));
+            using var reader = command.ExecuteReader();
+            var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+            while (reader.Read())
+            {
+                if (!columns.Contains(reader.GetString(1)))
+                    continue;
+                var key = reader.GetString(0);
+                scores[key] = scores.GetValueOrDefault(key) + reader.GetDouble(2);
+            }
+            return scores;
+        }
+    }
+
+    /// <summary>Each row's indexed text (for cluster labels), from the keyword table rather than the tenant's.</summary>
+    public Dictionary<string, string> Texts(string table)
+    {
+        lock (_lock)
+        {
+            using var command = Command("SELECT key, group_concat(content, ' ') FROM keywords WHERE tbl = $t GROUP BY key", ("$t", table));
+            using var reader = command.ExecuteReader();
+            var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+            while (reader.Read())
+                texts[reader.GetString(0)] = reader.GetString(1);
+            return texts;
+        }
+    }
+
+    void Execute(string sql)
+    {
+        using var command = Command(sql);
+        command.ExecuteNonQuery();
+    }
+
+    SqliteCommand Command(string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
+        return command;
+    }
+
+    static byte[] ToBlob(float[] vector) => MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
+
+    static float[] FromBlob(byte[] blob) => MemoryMarshal.Cast<byte, float>(blob).ToArray();
+
+    public void Dispose() => _connection.Dispose();
+}

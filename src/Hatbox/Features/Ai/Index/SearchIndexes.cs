@@ -1,0 +1,196 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using Hatbox.Common;
+using Hatbox.Features.Db;
+using Hatbox.Features.Db.Sqlite;
+using Microsoft.Extensions.AI;
+
+namespace Hatbox.Features.Ai.Index;
+
+/// <summary>
+/// Every table index in memory, found or opened on demand. A table is indexed from the first
+/// time it is searched (or configured); opening it loads what is on disk and queues a pass that
+/// embeds only rows whose content hash changed. Idle tables leave memory and reopen from disk.
+/// </summary>
+internal sealed class SearchIndexes(
+    TenantDatabasePaths paths, ITenantDatabaseProvider databases, IEmbeddingGenerator<string, Embedding<float>> generator) : IDisposable
+{
+    public const string IndexFileExtension = ".ai-index";
+
+    readonly ConcurrentDictionary<(string, DbEnvironment, string), TableIndex> _tables = new();
+    readonly ConcurrentDictionary<(string, DbEnvironment), IndexStore> _stores = new();
+    readonly Channel<TableIndex> _queue = Channel.CreateUnbounded<TableIndex>(new UnboundedChannelOptions { SingleReader = true });
+    readonly SemaphoreSlim _opening = new(1, 1);
+
+    long _embeddedRows;
+
+    public ChannelReader<TableIndex> Queue => _queue.Reader;
+
+    /// <summary>Rows this process has embedded (not counting rows with no text); a restart that finds everything on disk adds none.</summary>
+    public long EmbeddedRows => Interlocked.Read(ref _embeddedRows);
+
+    public void CountEmbedded(int rows) => Interlocked.Add(ref _embeddedRows, rows);
+
+    public string ModelId { get; } = generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "unknown";
+
+    public int Dimensions { get; } = generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions ?? 0;
+
+    public IEnumerable<TableIndex> Open => _tables.Values;
+
+    /// <summary>The table's index, opened if needed; refuses unknown tables and tables without text.</summary>
+    public async Task<Outcome<TableIndex>> GetAsync(string workspaceId, DbEnvironment environment, string table, CancellationToken cancellationToken)
+    {
+        var columns = await databases.Get(workspaceId, environment).GetColumnsAsync(table, cancellationToken);
+        if (!columns.Succeeded)
+            return columns.Error!;
+        var key = (workspaceId, environment, table.ToLowerInvariant());
+        if (_tables.TryGetValue(key, out var open))
+        {
+            open.LastUsedTicks = Environment.TickCount64;
+            return open.TextColumns.Length > 0 ? open : AiErrors.NoTextColumns(table);
+        }
+
+        var store = Store(workspaceId, environment);
+        var settings = store.Tables().FirstOrDefault(t => string.Equals(t.Name, table, StringComparison.OrdinalIgnoreCase));
+        var textColumns = ChooseColumns(columns.Value!, settings?.Columns);
+        if (textColumns.Length == 0)
+            return AiErrors.NoTextColumns(table);
+
+        await _opening.WaitAsync(cancellationToken);
+        try
+        {
+            if (_tables.TryGetValue(key, out open))
+                return open;
+            var index = new TableIndex(workspaceId, environment, table, store, Dimensions) { TextColumns = textColumns };
+            Describe(index, columns.Value!);
+            if (settings is null)
+                store.SaveTable(table, null);
+            foreach (var row in store.Load(table))
+            {
+                index.Hashes[row.Key] = row.Hash;
+                if (row.Vector.Length == Dimensions && row.Model == ModelId)
+                    index.Vectors.Set(row.Key, row.Vector);
+            }
+            _tables[key] = index;
+            Enqueue(index);
+            return index;
+        }
+        finally
+        {
+            _opening.Release();
+        }
+    }
+
+    /// <summary>The admin's column choice; null goes back to every text column.</summary>
+    public async Task<Outcome<TableIndex>> ConfigureAsync(
+        string workspaceId, DbEnvironment environment, string table, IReadOnlyList<string>? columns, CancellationToken cancellationToken)
+    {
+        var known = await databases.Get(workspaceId, environment).GetColumnsAsync(table, cancellationToken);
+        if (!known.Succeeded)
+            return known.Error!;
+        if (columns is not null)
+        {
+            if (columns.Count == 0)
+                return AiErrors.Invalid("columns", "Name at least one column, or send null for every text column.");
+            foreach (var column in columns)
+            {
+                if (!known.Value!.Any(c => string.Equals(c.Name, column, StringComparison.OrdinalIgnoreCase)))
+                    return DbErrors.ColumnNotFound(column, "columns");
+            }
+        }
+        Store(workspaceId, environment).SaveTable(table, columns is null ? null : JsonSerializer.Serialize(columns, AiJsonContext.Default.IReadOnlyListString));
+        var opened = await GetAsync(workspaceId, environment, table, cancellationToken);
+        if (opened.Succeeded)
+        {
+            opened.Value!.NeedFullPass();
+            opened.Value.TextColumns = ChooseColumns(known.Value!, columns is null ? null : JsonSerializer.Serialize(columns, AiJsonContext.Default.IReadOnlyListString));
+            Enqueue(opened.Value);
+        }
+        return opened;
+    }
+
+    /// <summary>Tells the indexer to look at the tables a change may have touched.</summary>
+    public void Changed(TenantChange change)
+    {
+        foreach (var index in _tables.Values)
+        {
+            if (index.WorkspaceId == change.WorkspaceId && index.Environment == change.Environment
+                && (change.Table is null || string.Equals(index.Table, change.Table, StringComparison.OrdinalIgnoreCase)))
+            {
+                if (!change.InsertOnly)
+                    index.NeedFullPass();
+                index.LastWriteTicks = Environment.TickCount64;
+                Enqueue(index);
+            }
+        }
+    }
+
+    public void Enqueue(TableIndex index)
+    {
+        if (index.MarkDirty())
+            _queue.Writer.TryWrite(index);
+    }
+
+    /// <summary>Every table some earlier run indexed, so the start-up pass can reconcile it.</summary>
+    public IEnumerable<(string WorkspaceId, DbEnvironment Environment, string Table)> OnDisk()
+    {
+        if (!Directory.Exists(paths.Root))
+            yield break;
+        foreach (var folder in Directory.EnumerateDirectories(paths.Root))
+        {
+            foreach (var environment in Enum.GetValues<DbEnvironment>())
+            {
+                var workspaceId = Path.GetFileName(folder);
+                if (!File.Exists(IndexFile(workspaceId, environment)))
+                    continue;
+                foreach (var table in Store(workspaceId, environment).Tables())
+                    yield return (workspaceId, environment, table.Name);
+            }
+        }
+    }
+
+    /// <summary>Drops indexes not used for <paramref name="idle"/>; their vectors stay on disk.</summary>
+    public void Evict(TimeSpan idle)
+    {
+        var cutoff = Environment.TickCount64 - (long)idle.TotalMilliseconds;
+        foreach (var (key, index) in _tables)
+        {
+            if (index.LastUsedTicks < cutoff && index.Ready)
+                _tables.TryRemove(key, out _);
+        }
+    }
+
+    public long ResidentBytes => _tables.Values.Sum(t => t.Vectors.ResidentBytes);
+
+    internal static void Describe(TableIndex index, IReadOnlyList<DbColumnInfo> columns)
+    {
+        var keys = columns.Where(c => c.IsPrimaryKey).ToList();
+        index.KeyColumn = keys.Count == 1 ? keys[0].Name : null;
+        index.IntegerKey = keys.Count != 1 || RowText.IsIntegerType(keys[0].Type);
+    }
+
+    internal static string[] ChooseColumns(IReadOnlyList<DbColumnInfo> columns, string? chosen)
+    {
+        if (chosen is null)
+            return RowText.DefaultColumns(columns);
+        var names = JsonSerializer.Deserialize(chosen, AiJsonContext.Default.IReadOnlyListString) ?? [];
+        return [.. columns.Where(c => names.Contains(c.Name, StringComparer.OrdinalIgnoreCase)).Select(c => c.Name)];
+    }
+
+    string IndexFile(string workspaceId, DbEnvironment environment) =>
+        Path.Combine(paths.WorkspaceDirectory(workspaceId), environment.Name() + IndexFileExtension);
+
+    IndexStore Store(string workspaceId, DbEnvironment environment) =>
+        _stores.GetOrAdd((workspaceId, environment), key =>
+        {
+            Directory.CreateDirectory(paths.WorkspaceDirectory(key.Item1));
+            return new IndexStore(IndexFile(key.Item1, key.Item2));
+        });
+
+    public void Dispose()
+    {
+        foreach (var store in _stores.Values)
+            store.Dispose();
+    }
+}
