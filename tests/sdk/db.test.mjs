@@ -99,7 +99,7 @@ test('refusals reach the SDK as typed errors with their codes, and hopeless ones
       column: await failure(client.db.insertRecord({ table: 'refusals', data: { shoe: 42 } })),
       duplicate: await failure(client.db.insertRecord({ table: 'refusals', data: { email: 'a@example.test' } })),
       environment: await failure(client.db.executeQuery({ query: 'SELECT 1', environment: 'qa' })),
-      ai: await failure(client.db.processNlQuery({ question: 'How many users?' })),
+      ai: await failure(client.db.processNlQuery({ question: 'What will the weather be tomorrow?' })),
       rows: (await client.db.tables.getRowCount('refusals')).count,
     }));
   `);
@@ -112,7 +112,7 @@ test('refusals reach the SDK as typed errors with their codes, and hopeless ones
   assert.equal(answer.column.code, 'column_not_found');
   assert.deepEqual(answer.duplicate, { status: 409, name: 'ConflictError', code: 'constraint_violation', calls: 1 });
   assert.equal(answer.environment.code, 'parameter_invalid');
-  assert.deepEqual(answer.ai, { status: 501, name: 'InternalServerError', code: 'not_implemented', calls: 1 });
+  assert.deepEqual(answer.ai, { status: 422, name: 'UnprocessableEntityError', code: 'question_not_understood', calls: 1 });
   assert.equal(answer.rows, 1);
 });
 

@@ -1,4 +1,5 @@
 using Hatbox.Features.Accounts;
+using Hatbox.Features.Ai.Chat;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Audit;
 using Hatbox.Features.Domains;
@@ -32,6 +33,7 @@ internal sealed class HatboxDbContext(DbContextOptions<HatboxDbContext> options)
     public DbSet<AllowedDomain> AllowedDomains => Set<AllowedDomain>();
     public DbSet<UsageDaily> UsageDaily => Set<UsageDaily>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<ChatTokenUsage> ChatTokenUsage => Set<ChatTokenUsage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(HatboxDbContext).Assembly);

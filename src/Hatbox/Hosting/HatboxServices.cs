@@ -1,6 +1,7 @@
 using Hatbox.Data;
 using Hatbox.Features.Accounts;
 using Hatbox.Features.Ai;
+using Hatbox.Features.Ai.NlQuery;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Db;
 using Hatbox.Features.Domains;
@@ -42,6 +43,7 @@ internal static class HatboxServices
         services.AddPlans();
         services.AddStorage(dataDirectory);
         services.AddDb(dataDirectory);
+        services.AddNlQuery(configuration);
         services.AddVersions();
         services.AddDomains();
         services.AddScoped<OrganizationService>();

@@ -177,18 +177,6 @@ public sealed class DbQueryTests() : ServerTest(DbTestSettings.With(("Db:MaxRows
         Assert.Equal(0, await db.CountAsync("users"));
     }
 
-    [Theory]
-    [InlineData("/db/nl-query")]
-    public async Task TheAiEndpointsAnswerNotImplementedWithoutARetry(string path)
-    {
-        var db = await NewTenantAsync();
-
-        using var response = await db.SendAsync(HttpMethod.Post, path, new { table = "users", question = "how many?" });
-
-        await ErrorAssert.IsErrorAsync(response, HttpStatusCode.NotImplemented, ErrorCodes.NotImplemented);
-        Assert.Equal("false", response.Headers.GetValues("x-should-retry").Single());
-    }
-
     [Fact]
     public async Task RefusedKeysGetNothingAndCreateNothing()
     {

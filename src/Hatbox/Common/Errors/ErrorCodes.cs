@@ -67,4 +67,8 @@ internal static class ErrorCodes
     public const string RecordNotFound = "record_not_found";
     public const string TooManyRows = "too_many_rows";
     public const string EmbeddingUnavailable = "embedding_unavailable";
+    public const string QuestionNotUnderstood = "question_not_understood";
+    public const string QuestionTooLong = "question_too_long";
+    public const string UnsafeGeneratedSql = "unsafe_generated_sql";
+    public const string AiUnavailable = "ai_unavailable";
 }

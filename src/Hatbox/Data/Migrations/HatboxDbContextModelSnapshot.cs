@@ -78,6 +78,37 @@ namespace Hatbox.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Hatbox.Features.Ai.Chat.ChatTokenUsage", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Day")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Feature")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganizationId", "Day", "Feature", "Model");
+
+                    b.ToTable("chat_token_usage", (string)null);
+                });
+
             modelBuilder.Entity("Hatbox.Features.ApiKeys.AccessChange", b =>
                 {
                     b.Property<long>("Id")

@@ -9,6 +9,10 @@ namespace Hatbox.Features.Db;
 internal sealed class ChangeFeedTenantDatabase(ITenantDatabase inner, ITenantChangeFeed feed, string workspaceId, DbEnvironment environment)
     : ITenantDatabase
 {
+    /// <summary>Reads only, so nothing to publish; forwarded, or the interface's refusal would answer instead.</summary>
+    public Task<Outcome<QueryResult>> ReadOnlyQueryAsync(string sql, SqlParameters parameters, CancellationToken cancellationToken) =>
+        inner.ReadOnlyQueryAsync(sql, parameters, cancellationToken);
+
     public async Task<Outcome<QueryResult>> QueryAsync(TenantQuery query, CancellationToken cancellationToken)
     {
         var mayHaveWritten = false;

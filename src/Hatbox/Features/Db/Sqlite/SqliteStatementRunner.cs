@@ -22,6 +22,19 @@ internal sealed class SqliteStatementRunner(SqliteConnectionPool pool, DbEnviron
         string sql, SqlParameters parameters, Func<CancellationToken, Task<ApiError?>> beforeWrite, CancellationToken cancellationToken) =>
         RunAsync(sql, parameters, tenantStatement: true, beforeWrite, cancellationToken);
 
+    /// <summary>A statement nobody vouches for: compiled and run on a <c>query_only</c> reader, refused if it would write.</summary>
+    public async Task<Outcome<QueryResult>> ReadOnlyTenantAsync(string sql, SqlParameters parameters, CancellationToken cancellationToken)
+    {
+        var reader = await pool.RentReaderAsync(cancellationToken);
+        if (!reader.Succeeded)
+        {
+            return reader.Error!;
+        }
+        using var lease = reader.Value;
+        return TryRun(lease.Connection, sql, parameters, tenantStatement: true, cancellationToken)
+            ?? DbErrors.NotAllowed("A statement that writes");
+    }
+
     /// <summary>The platform's insert, update or delete: a write by construction, so straight to the writer.</summary>
     public async Task<Outcome<QueryResult>> WriteAsync(string sql, SqlParameters parameters, CancellationToken cancellationToken)
     {

@@ -54,6 +54,25 @@ internal sealed class SqliteTenantDatabase(SqliteConnectionPool pool, DbEnvironm
         return outcome;
     }
 
+    public async Task<Outcome<QueryResult>> ReadOnlyQueryAsync(string sql, SqlParameters parameters, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (sql.Contains('\0', StringComparison.Ordinal))
+        {
+            return DbErrors.NotAllowed("A NUL character in a statement");
+        }
+        if (SqliteCteExpansion.IsTooLarge(sql))
+        {
+            return DbErrors.TooComplex(SqliteCteExpansion.MaxCopiedTokens);
+        }
+        var outcome = await _runner.ReadOnlyTenantAsync(sql, parameters, cancellationToken);
+        if (outcome.Value is { } result)
+        {
+            result.Elapsed = Stopwatch.GetElapsedTime(started);
+        }
+        return outcome;
+    }
+
     public async Task<Outcome<QueryResult>> InsertAsync(string table, IReadOnlyList<ColumnValue> values, CancellationToken cancellationToken)
     {
         var found = await FindTableAsync(table, cancellationToken);
