@@ -2,7 +2,6 @@ using System.Net;
 using Hatbox.Common.Errors;
 using Hatbox.Data;
 using Hatbox.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace Hatbox.Tests.Management;
 

@@ -1,6 +1,5 @@
 using Hatbox.Features.Usage;
 using Hatbox.Tests.Infrastructure;
-using StackExchange.Redis;
 
 namespace Hatbox.Tests.Usage;
 

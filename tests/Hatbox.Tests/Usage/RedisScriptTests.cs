@@ -3,7 +3,6 @@ using Hatbox.Features.RateLimits;
 using Hatbox.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Hatbox.Tests.Usage;
 

@@ -1,7 +1,6 @@
 using Hatbox.Data;
 using Hatbox.Features.Accounts;
 using Hatbox.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace Hatbox.Tests.Versions;
 

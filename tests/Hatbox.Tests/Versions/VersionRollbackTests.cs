@@ -1,7 +1,6 @@
 using Hatbox.Data;
 using Hatbox.Features.Versions;
 using Hatbox.Tests.Infrastructure;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Hatbox.Tests.Versions;
 
