@@ -1,6 +1,7 @@
 using System.Net;
 using Hatbox.Common.Errors;
 using Hatbox.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
 
 namespace Hatbox.Tests.Db;
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Hatbox.Pipeline;
 using Hatbox.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Hatbox.Tests.Foundation;
 

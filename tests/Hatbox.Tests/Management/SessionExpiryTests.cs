@@ -2,6 +2,7 @@ using System.Net;
 using Hatbox.Common.Errors;
 using Hatbox.Data;
 using Hatbox.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Hatbox.Tests.Management;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Hatbox.Common.Errors;
 using Hatbox.Features.Storage;
 using Hatbox.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hatbox.Tests.Storage;
 

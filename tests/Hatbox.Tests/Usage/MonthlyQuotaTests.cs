@@ -2,6 +2,7 @@ using System.Net;
 using Hatbox.Features.Organizations;
 using Hatbox.Features.Usage;
 using Hatbox.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hatbox.Tests.Usage;
 

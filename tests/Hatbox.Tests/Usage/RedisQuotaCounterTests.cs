@@ -1,5 +1,6 @@
 using Hatbox.Features.Usage;
 using Hatbox.Tests.Infrastructure;
+using StackExchange.Redis;
 
 namespace Hatbox.Tests.Usage;
 

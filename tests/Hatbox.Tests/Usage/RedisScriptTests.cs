@@ -3,6 +3,7 @@ using Hatbox.Features.RateLimits;
 using Hatbox.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Hatbox.Tests.Usage;
 

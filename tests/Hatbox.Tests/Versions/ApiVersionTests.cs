@@ -3,6 +3,7 @@ using System.Text.Json;
 using Hatbox.Data;
 using Hatbox.Features.Versions;
 using Hatbox.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Hatbox.Tests.Versions;
 

@@ -1,6 +1,7 @@
 using Hatbox.Data;
 using Hatbox.Features.Accounts;
 using Hatbox.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Hatbox.Tests.Versions;
 

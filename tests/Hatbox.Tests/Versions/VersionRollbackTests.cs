@@ -1,6 +1,7 @@
 using Hatbox.Data;
 using Hatbox.Features.Versions;
 using Hatbox.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hatbox.Tests.Versions;
 
