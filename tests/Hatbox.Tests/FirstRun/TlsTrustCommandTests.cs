@@ -25,8 +25,8 @@ public sealed class TlsTrustCommandTests : IDisposable
         RequireCertutil();
         Directory.CreateDirectory(Home);
 
-        var (first, output) = await RunAsync(Home, "tls", "trust", "--data", Data, "--skip-system");
-        var (second, _) = await RunAsync(Home, "tls", "trust", "--data", Data, "--skip-system");
+        var (first, output) = await RunHatboxAsync(["tls", "trust", "--data", Data, "--skip-system"]);
+        var (second, _) = await RunHatboxAsync(["tls", "trust", "--data", Data, "--skip-system"]);
 
         Assert.True(first == 0, output);
         Assert.Equal(0, second);
@@ -43,7 +43,7 @@ public sealed class TlsTrustCommandTests : IDisposable
         RequireCertutil();
         Directory.CreateDirectory(Home);
 
-        var (exit, output) = await RunAsync(Home, "tls", "trust", "--data", Data, "--dry-run");
+        var (exit, output) = await RunHatboxAsync(["tls", "trust", "--data", Data, "--dry-run"]);
 
         Assert.True(exit == 0, output);
         Assert.Contains("would run: certutil", output, StringComparison.Ordinal);
@@ -55,7 +55,7 @@ public sealed class TlsTrustCommandTests : IDisposable
     {
         Directory.CreateDirectory(Home);
 
-        var (exit, output) = await RunAsync(Home, "tls", "trust", "--data", Data, "--skip-system", pathWithoutTools: true);
+        var (exit, output) = await RunHatboxAsync(["tls", "trust", "--data", Data, "--skip-system"], pathWithoutTools: true);
 
         Assert.Equal(1, exit);
         Assert.Contains("certutil -A -d sql:", output, StringComparison.Ordinal);
@@ -72,15 +72,15 @@ public sealed class TlsTrustCommandTests : IDisposable
         }
     }
 
-    static Task<(int Exit, string Output)> RunAsync(string home, params object[] arguments)
+    /// <summary>The Hatbox.dll beside the tests, with this test's home folder.</summary>
+    Task<(int Exit, string Output)> RunHatboxAsync(string[] arguments, bool pathWithoutTools = false)
     {
-        var pathWithoutTools = arguments.OfType<bool>().Any(b => b);
         var start = new ProcessStartInfo("dotnet") { ArgumentList = { Dll } };
-        foreach (var argument in arguments.OfType<string>())
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
-        start.Environment["HOME"] = home;
+        start.Environment["HOME"] = Home;
         if (pathWithoutTools)
         {
             // Only the folder of dotnet itself: no certutil to be found.

@@ -29,7 +29,8 @@ public sealed class TlsCertificateTests
             Assert.Equal(first.Certificate.Thumbprint, X509CertificateLoader.LoadCertificateFromFile(first.AuthorityPemPath!).Thumbprint);
             foreach (var key in new[] { "ca-key.pem", "localhost-key.pem" })
             {
-                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(tls, key)));
+                Assert.True(OperatingSystem.IsWindows()
+                    || File.GetUnixFileMode(Path.Combine(tls, key)) == (UnixFileMode.UserRead | UnixFileMode.UserWrite));
             }
         }
         finally
@@ -148,7 +149,8 @@ public sealed class TlsCertificateTests
             {
                 served = X509CertificateLoader.LoadCertificate(certificate!.GetRawCertData());
                 errors = sslErrors;
-                return true;
+                // Only the name may be wrong (the stranger's-name test looks at that); an untrusted chain still fails.
+                return sslErrors is SslPolicyErrors.None or SslPolicyErrors.RemoteCertificateNameMismatch;
             },
         }, Ct);
         return (served!, errors);
