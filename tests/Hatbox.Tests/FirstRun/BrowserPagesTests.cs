@@ -75,11 +75,32 @@ public sealed class BrowserPagesTests : ServerTest
     [Fact]
     public async Task AWorkspaceHostsRootIsThatWorkspacesHome()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        // https://acme.localhost:port, dialled on loopback as a browser resolves *.localhost, over a TLS
+        // connection that trusts only the local authority and checks the certificate's name.
+        using var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            ConnectCallback = async (_, ct) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                await socket.ConnectAsync(IPAddress.Loopback, Server.HttpsAddress.Port, ct);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            },
+            SslOptions = new System.Net.Security.SslClientAuthenticationOptions
+            {
+                CertificateChainPolicy = new System.Security.Cryptography.X509Certificates.X509ChainPolicy
+                {
+                    TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust,
+                    CustomTrustStore = { Server.Services.GetRequiredService<Hatbox.Hosting.TlsCertificates.Loaded>().Certificate },
+                    RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+                },
+            },
+        };
+        using var client = new HttpClient(handler);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://acme.localhost:{Server.HttpsAddress.Port}/");
         request.Headers.TryAddWithoutValidation("Accept", BrowserAccept);
-        request.Headers.Host = $"acme.localhost:{Server.HttpsAddress.Port}";
 
-        using var response = await Http.SendAsync(request, Ct);
+        using var response = await client.SendAsync(request, Ct);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/workspace", response.Headers.Location?.OriginalString);
