@@ -47,10 +47,14 @@ public sealed class PhoneWidthTests(Chromium chromium)
         await browser.StepAsync("developers-phone");
 
         var table = browser.Page.Locator("table.stack");
-        Assert.Empty(await table.EvaluateAsync<string[]>(WordsBrokenAcrossLines));
+        Assert.Equal(2, await table.Locator("tbody tr").CountAsync());
+        Assert.Empty(await table.Locator("tbody").EvaluateAsync<string[]>(WordsBrokenAcrossLines));
         Assert.True(await browser.Page.EvaluateAsync<int>(PageOverflow) <= 0, "the page scrolls sideways");
-        // Each cell says what it is, since the header row is out of sight.
-        Assert.Equal("Status: active", (await table.Locator("tbody tr").First.Locator("td[data-label='Status']").InnerTextAsync()).Trim());
+        // Each cell says what it is (its data-label, drawn before it), since the header row is out of sight.
+        var status = table.Locator("tbody tr").First.Locator("td[data-label='Status']");
+        Assert.Equal("active", (await status.InnerTextAsync()).Trim());
+        Assert.Contains("Status", await status.EvaluateAsync<string>("cell => getComputedStyle(cell, '::before').content"), StringComparison.Ordinal);
+        Assert.False(await table.Locator("thead").IsVisibleAsync() && await table.Locator("thead").BoundingBoxAsync() is { Height: > 2 });
     }
 
     [Fact]
@@ -91,10 +95,10 @@ public sealed class PhoneWidthTests(Chromium chromium)
         await browser.StepAsync("usage-phone");
 
         var chart = browser.Page.Locator("svg.chart");
-        var yTicks = await chart.Locator("text.y-tick").AllInnerTextsAsync();
+        var yTicks = await chart.Locator("text.y-tick").AllTextContentsAsync();
         Assert.Equal("0", yTicks[0]);
         Assert.True(long.Parse(yTicks[^1], System.Globalization.CultureInfo.InvariantCulture) >= 7);
-        Assert.Contains("1", await chart.Locator("text.x-tick").AllInnerTextsAsync());
+        Assert.Contains("1", await chart.Locator("text.x-tick").AllTextContentsAsync());
         Assert.Equal(2, await chart.Locator("text.axis-title").CountAsync());
         Assert.True(await browser.Page.EvaluateAsync<int>(PageOverflow) <= 0);
     }
