@@ -29,7 +29,8 @@ fail() {
   exit 1
 }
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+# Node, which scripts/test.sh makes sure of (python3 may be missing on a fresh machine).
+free_port() { node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'; }
 
 # A fresh clone of what is committed here, as a new user would have it.
 git clone --quiet "$repo" "$clone"
