@@ -71,7 +71,9 @@ wait_ready() {
 HATBOX_PORT=$(free_port)
 DATA="$WORK/data"
 CERT="$DATA/tls/cert.pem"
-KEY="$DATA/tls/key.pem"
+# cert.pem is the local authority; localhost.pem is the server certificate it issued, with its key.
+SERVER_CERT="$DATA/tls/localhost.pem"
+KEY="$DATA/tls/localhost-key.pem"
 # A real organization, workspace and key, made as an operator would, for the authenticated scenarios.
 # Its plan's limits are out of reach, so every request runs the full pipeline (key, origin,
 # rate limit, quota, metering) and none is refused.
@@ -89,10 +91,10 @@ HATBOX_PID=$!
 PIDS+=("$HATBOX_PID")
 wait_ready hatbox "$HATBOX_PORT" "$WORK/hatbox.log"
 
-# The baseline serves Hatbox's own self-signed certificate, so the TLS work is the same.
+# The baseline serves Hatbox's own localhost certificate, so the TLS work is the same.
 BASELINE_PORT=$(free_port)
 dotnet artifacts/bin/Baseline/release/Baseline.dll --port "$BASELINE_PORT" \
-  --cert "$CERT" --key "$KEY" --db "$WORK/baseline-items.db" >"$WORK/baseline.log" 2>&1 &
+  --cert "$SERVER_CERT" --key "$KEY" --db "$WORK/baseline-items.db" >"$WORK/baseline.log" 2>&1 &
 BASELINE_PID=$!
 PIDS+=("$BASELINE_PID")
 wait_ready baseline "$BASELINE_PORT" "$WORK/baseline.log"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test, on a fresh machine too: installs what is missing, builds, checks formatting,
-# runs the .NET tests, then the official WorqHat SDK against a real server.
+# runs the .NET tests, then the official WorqHat SDK against a real server, then the README as written.
+# It installs only packages that are missing and upgrades none (apt-get --no-upgrade).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,8 +14,10 @@ command -v node >/dev/null || missing+=(nodejs npm)
 [ -x /usr/bin/chromium ] || missing+=(chromium fonts-liberation)
 # The Redis tests start their own redis-server on a free loopback port; no Redis service is needed.
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+# `hatbox tls trust` and the browser journey trust the local authority in an NSS database of a temporary home.
+[ -x /usr/bin/certutil ] || missing+=(libnss3-tools)
 if [ ${#missing[@]} -gt 0 ]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-upgrade "${missing[@]}"
 fi
 dotnet tool restore
 
@@ -28,3 +31,6 @@ dotnet test Hatbox.slnx -c Release --no-build
 
 section "SDK tests (worqhat@3.14.0 against hatbox serve)"
 (cd tests/sdk && npm ci --no-audit --no-fund && npm test)
+
+section "README, followed literally on a fresh clone"
+bash tests/readme/run.sh

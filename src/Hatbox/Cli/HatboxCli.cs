@@ -9,6 +9,7 @@ internal static class HatboxCli
     {
         ServeCommand.Create(),
         MigrateCommand.Create(),
+        TlsCommand.Create(),
         Admin.AdminCommand.Create(),
     };
 }

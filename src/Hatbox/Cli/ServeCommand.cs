@@ -50,9 +50,10 @@ internal static class ServeCommand
             Console.WriteLine($"Plain HTTP on {plain} answers 403 https_required");
         }
         Console.WriteLine($"Platform database: {database.FilePath}");
-        if (certificate.SelfSignedPemPath is { } pem)
+        if (certificate.AuthorityPemPath is { } pem)
         {
-            Console.WriteLine($"Self-signed TLS certificate: {pem}");
+            Console.WriteLine($"Local certificate authority: {pem} (it signs localhost and every {{slug}}.localhost)");
+            Console.WriteLine("  browsers and this machine: hatbox tls trust");
             Console.WriteLine($"  Node.js / the WorqHat SDK: export NODE_EXTRA_CA_CERTS={pem}");
             Console.WriteLine($"  curl: curl --cacert {pem} {https}/health");
         }

@@ -55,9 +55,9 @@ internal static class HatboxApp
         services.AddHostedService(sp => sp.GetRequiredService<PlatformDatabaseProbe>());
 
         var tls = builder.Configuration.GetSection(TlsOptions.SectionName).Get<TlsOptions>() ?? new TlsOptions();
-        var certificate = TlsCertificates.Load(tls, dataDirectory, TimeProvider.System);
-        services.AddSingleton(certificate);
-        builder.WebHost.ConfigureKestrel(kestrel => KestrelSetup.Configure(kestrel, server, certificate.Certificate));
+        var certificates = TlsCertificates.Load(tls, dataDirectory, TimeProvider.System, Hosting.Tls.ServerHostNames.Of(server));
+        services.AddSingleton(certificates);
+        builder.WebHost.ConfigureKestrel(kestrel => KestrelSetup.Configure(kestrel, server, certificates));
 
         var app = builder.Build();
         UsePipeline(app, server);

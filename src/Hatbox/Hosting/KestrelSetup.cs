@@ -1,20 +1,31 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
+using System.Net.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace Hatbox.Hosting;
 
 /// <summary>The TLS listener every API call uses, and the optional plain one that only refuses.</summary>
 internal static class KestrelSetup
 {
-    public static void Configure(KestrelServerOptions kestrel, ServerOptions server, X509Certificate2 certificate)
+    static readonly List<SslApplicationProtocol> Alpn = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
+
+    public static void Configure(KestrelServerOptions kestrel, ServerOptions server, TlsCertificates.Loaded certificates)
     {
         kestrel.AddServerHeader = false;
         kestrel.Limits.MaxRequestBodySize = server.MaxRequestBodyBytes;
         Listen(kestrel, server.ListenAddress, server.HttpsPort, listen =>
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
-            listen.UseHttps(certificate);
+            // The certificate is chosen per handshake by the name the client asks for (SNI).
+            listen.UseHttps(new TlsHandshakeCallbackOptions
+            {
+                OnConnection = context => ValueTask.FromResult(new SslServerAuthenticationOptions
+                {
+                    ServerCertificateContext = certificates.Select(context.ClientHelloInfo.ServerName),
+                    ApplicationProtocols = Alpn,
+                }),
+            });
         });
         if (server.HttpPort != 0)
         {

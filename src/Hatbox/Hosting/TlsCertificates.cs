@@ -1,45 +1,41 @@
-using System.Net;
-using System.Security.Cryptography;
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using Hatbox.Hosting.Tls;
 
 namespace Hatbox.Hosting;
 
 /// <summary>
-/// The server certificate: the configured one, or a self-signed one made on first run in
-/// <c>data/tls/</c> and reused until it is a month from expiry.
+/// The server's certificates: the configured one for every name, or, by default, one per host name
+/// issued by the local certificate authority of <c>data/tls/</c> (<see cref="LocalCertificateAuthority"/>).
 /// </summary>
 internal static class TlsCertificates
 {
-    static readonly TimeSpan Lifetime = TimeSpan.FromDays(365);
-    static readonly TimeSpan RenewBefore = TimeSpan.FromDays(30);
+    /// <param name="Certificate">
+    /// What clients trust: the local authority's certificate (<c>data/tls/cert.pem</c>), or the configured
+    /// certificate. A client that trusts it accepts every host of this server.
+    /// </param>
+    /// <param name="AuthorityPemPath">The local authority's <c>cert.pem</c>; null with a configured certificate.</param>
+    /// <param name="Select">The certificate for a TLS handshake's server name (SNI, null when the client sent none).</param>
+    public sealed record Loaded(X509Certificate2 Certificate, string? AuthorityPemPath, Func<string?, SslStreamCertificateContext> Select);
 
-    public sealed record Loaded(X509Certificate2 Certificate, string? SelfSignedPemPath);
-
-    public static Loaded Load(TlsOptions options, string dataDirectory, TimeProvider time)
+    /// <summary>The configured certificate, else the local authority's certificates; <paramref name="hosts"/> are names besides localhost.</summary>
+    public static Loaded Load(TlsOptions options, string dataDirectory, TimeProvider time, IEnumerable<string>? hosts = null)
     {
         if (!string.IsNullOrWhiteSpace(options.CertificatePath))
         {
-            return new Loaded(LoadConfigured(options), null);
+            var configured = LoadConfigured(options);
+            var context = SslStreamCertificateContext.Create(configured, additionalCertificates: null, offline: true);
+            return new Loaded(configured, null, _ => context);
         }
 
         var folder = Path.Combine(dataDirectory, "tls");
-        var certPath = Path.Combine(folder, "cert.pem");
-        var keyPath = Path.Combine(folder, "key.pem");
-        if (File.Exists(certPath) && File.Exists(keyPath))
-        {
-            var existing = X509Certificate2.CreateFromPemFile(certPath, keyPath);
-            if (existing.NotAfter.ToUniversalTime() - RenewBefore > time.GetUtcNow().UtcDateTime)
-            {
-                return new Loaded(existing, certPath);
-            }
-            existing.Dispose();
-        }
-
-        Directory.CreateDirectory(folder);
-        var created = CreateSelfSigned(time.GetUtcNow());
-        WritePrivate(keyPath, created.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
-        File.WriteAllText(certPath, created.ExportCertificatePem());
-        return new Loaded(created, certPath);
+        var authority = LocalCertificateAuthority.LoadOrCreate(folder, time);
+        var issuer = new LeafIssuer(authority, new TlsHostNames([.. options.Hosts, .. hosts ?? []]), folder, time);
+        // Now, not at the first handshake: the default pair on disk is there as soon as the server is (bench/ reads it).
+        _ = issuer.DefaultCertificate;
+        // The trust anchor handed out carries no private key.
+        var anchor = X509CertificateLoader.LoadCertificate(authority.Certificate.RawData);
+        return new Loaded(anchor, authority.CertificatePath, issuer.For);
     }
 
     static X509Certificate2 LoadConfigured(TlsOptions options)
@@ -52,33 +48,5 @@ internal static class TlsCertificates
         return string.IsNullOrWhiteSpace(options.KeyPath)
             ? X509CertificateLoader.LoadPkcs12FromFile(path, options.Password)
             : X509Certificate2.CreateFromPemFile(path, options.KeyPath);
-    }
-
-    static X509Certificate2 CreateSelfSigned(DateTimeOffset now)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=Hatbox localhost", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        names.AddIpAddress(IPAddress.Loopback);
-        names.AddIpAddress(IPAddress.IPv6Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        return request.CreateSelfSigned(now.AddMinutes(-5), now.Add(Lifetime));
-    }
-
-    static void WritePrivate(string path, string contents)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        using var stream = new FileStream(path, options);
-        using var writer = new StreamWriter(stream);
-        writer.Write(contents);
     }
 }

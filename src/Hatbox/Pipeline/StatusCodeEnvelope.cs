@@ -1,4 +1,5 @@
 using Hatbox.Common.Errors;
+using Hatbox.Portal;
 
 namespace Hatbox.Pipeline;
 
@@ -13,9 +14,14 @@ internal static class StatusCodeEnvelope
     public static Task WriteIfBodyless(HttpContext context)
     {
         var response = context.Response;
-        return response.HasStarted || response.StatusCode is < 400 or >= 600 || response.ContentLength is not null
-            || !string.IsNullOrEmpty(response.ContentType)
-            ? Task.CompletedTask
+        if (response.HasStarted || response.StatusCode is < 400 or >= 600 || response.ContentLength is not null
+            || !string.IsNullOrEmpty(response.ContentType))
+        {
+            return Task.CompletedTask;
+        }
+        // A browser opening a page that does not exist gets a page; API clients get the envelope.
+        return response.StatusCode == StatusCodes.Status404NotFound && BrowserRequests.WantsHtml(context.Request)
+            ? NotFoundPage.WriteAsync(context)
             : ApiErrorWriter.WriteAsync(context, ApiError.ForStatus(response.StatusCode));
     }
 }

@@ -13,9 +13,10 @@ internal sealed class PortalSecurityHeaders : IResultFilter
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
         "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-    public void OnResultExecuting(ResultExecutingContext context)
+    public void OnResultExecuting(ResultExecutingContext context) => Apply(context.HttpContext.Response.Headers);
+
+    public static void Apply(IHeaderDictionary headers)
     {
-        var headers = context.HttpContext.Response.Headers;
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "same-origin";

@@ -1,6 +1,7 @@
 using Hatbox.Features.Accounts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ApplicationModels;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Hatbox.Portal;
 
@@ -22,9 +23,12 @@ internal static class PortalServiceCollectionExtensions
             pages.Conventions.AuthorizeFolder("/", SessionDefaults.Policy);
             pages.Conventions.AllowAnonymousToPage("/SignIn");
             pages.Conventions.AllowAnonymousToPage("/SignUp");
+            pages.Conventions.AllowAnonymousToPage("/Index");
+            pages.Conventions.AddPageRouteModelConvention("/Index", AnswerBrowsersOnly);
             pages.Conventions.AddFolderRouteModelConvention("/Workspace", AddWorkspaceHostRoute);
             pages.Conventions.ConfigureFilter(new PortalSecurityHeaders());
         });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, BrowserPageMatcherPolicy>());
         services.Configure<CookieTempDataProviderOptions>(flash =>
         {
             flash.Cookie.Name = "__Host-hatbox-flash";
@@ -32,6 +36,19 @@ internal static class PortalServiceCollectionExtensions
             flash.Cookie.SecurePolicy = CookieSecurePolicy.Always;
         });
         return services;
+    }
+
+    /// <summary>
+    /// The start page shares <c>GET /</c> with the API's server info; it answers browsers only, and only
+    /// GET and HEAD, so any other method still gets the API's <c>405</c>.
+    /// </summary>
+    static void AnswerBrowsersOnly(PageRouteModel page)
+    {
+        foreach (var selector in page.Selectors)
+        {
+            selector.EndpointMetadata.Add(BrowserPage.Instance);
+            selector.EndpointMetadata.Add(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
+        }
     }
 
     /// <summary>

@@ -20,15 +20,24 @@ public sealed class Chromium : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ExecutablePath,
-            Headless = true,
-            // This machine has no network: without these, Chromium keeps dialling Google's services.
-            Args = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-        });
+        Browser = await _playwright.Chromium.LaunchAsync(Options(home: null));
     }
+
+    /// <summary>
+    /// A Chromium of its own whose home folder is <paramref name="home"/>: on Linux, Chromium trusts the
+    /// certificate authorities of <c>$HOME/.pki/nssdb</c>, so a test can trust one without touching the machine.
+    /// </summary>
+    public Task<IBrowser> LaunchWithHomeAsync(string home) => _playwright!.Chromium.LaunchAsync(Options(home));
+
+    static BrowserTypeLaunchOptions Options(string? home) => new()
+    {
+        ExecutablePath = ExecutablePath,
+        Headless = true,
+        // This machine has no network: without these, Chromium keeps dialling Google's services.
+        Args = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"],
+        Env = home is null ? null : new Dictionary<string, string> { ["HOME"] = home },
+    };
 
     public async ValueTask DisposeAsync()
     {

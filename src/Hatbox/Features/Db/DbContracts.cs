@@ -18,9 +18,10 @@ internal sealed record DbDeleteRequest(string? Table, JsonElement? Where, string
 
 /// <summary>
 /// The rows, the time the database took in milliseconds, and the statement as sent.
-/// <c>truncated</c> is ours (the SDK has no such field): true when rows were cut at the cap.
+/// <c>truncated</c> and <c>changes</c> are ours (the SDK has no such fields): true when rows were cut at
+/// the cap; the rows an INSERT, UPDATE or DELETE affected (0 for reads).
 /// </summary>
-internal sealed record DbQueryResponse(bool Success, QueryResult Data, double ExecutionTime, string Query, bool Truncated);
+internal sealed record DbQueryResponse(bool Success, QueryResult Data, double ExecutionTime, string Query, bool Truncated, long Changes);
 
 internal sealed record DbInsertResponse(bool Success, QueryRow? Data, string Message);
 

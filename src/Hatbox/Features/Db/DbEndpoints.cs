@@ -62,7 +62,7 @@ internal static class DbEndpoints
         }
         var result = outcome.Value!;
         return TypedResults.Json(
-            new DbQueryResponse(true, result, Math.Round(result.Elapsed.TotalMilliseconds, 3), request.Query, result.Truncated),
+            new DbQueryResponse(true, result, Math.Round(result.Elapsed.TotalMilliseconds, 3), request.Query, result.Truncated, result.Changes),
             DbJsonContext.Default.DbQueryResponse);
     }
 

@@ -19,7 +19,13 @@ internal sealed class DevelopersModel(
 
     public bool Allowed => _allowed == true;
 
-    public CreatedApiKeyResponse? NewKey { get; private set; }
+    /// <summary>
+    /// The key just made, carried across the redirect after the form (post/redirect/get) in the
+    /// encrypted, HttpOnly flash cookie, which the next page read removes: a reload shows it no more.
+    /// </summary>
+    [TempData] public string? NewKeyName { get; set; }
+
+    [TempData] public string? NewKeySecret { get; set; }
 
     public List<ApiKeyResponse> Keys { get; private set; } = [];
 
@@ -38,14 +44,11 @@ internal sealed class DevelopersModel(
             var created = await keys.CreateAsync(Workspace.Id, Me.UserId, Me.Actor, new CreateApiKeyRequest(KeyName, ExpiresAt: null), ct);
             if (created.Succeeded)
             {
-                // Shown in this answer only: a redirect would have to carry the secret somewhere.
-                NewKey = created.Value;
-                KeyName = null;
+                NewKeyName = created.Value!.Name;
+                NewKeySecret = created.Value.ApiKey;
+                return LocalRedirect($"{Home}/developers");
             }
-            else
-            {
-                Refuse(created.Error!, nameof(KeyName));
-            }
+            Refuse(created.Error!, nameof(KeyName));
         }
         return await ShowAsync(ct);
     }
