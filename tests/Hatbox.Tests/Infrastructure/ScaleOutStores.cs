@@ -10,9 +10,9 @@ namespace Hatbox.Tests.Infrastructure;
 /// <list type="bullet">
 /// <item><c>HATBOX_TEST_POSTGRES</c>: an Npgsql connection string of a login that may create databases;</item>
 /// <item><c>HATBOX_TEST_S3</c>: the URL of an S3-compatible server (s3rver, credentials S3RVER/S3RVER);</item>
-/// <item><c>HATBOX_TEST_PLATFORM=postgres</c>, <c>HATBOX_TEST_STORAGE=s3</c>: every <see cref="TestServer"/> then
-/// keeps its platform data in a PostgreSQL database and its files in a bucket of its own, so the
-/// whole HTTP suite runs against those stores.</item>
+/// <item><c>HATBOX_TEST_PLATFORM=postgres</c>, <c>HATBOX_TEST_TENANTS=postgres</c>, <c>HATBOX_TEST_STORAGE=s3</c>:
+/// every <see cref="TestServer"/> then keeps its platform data, its tenants' data (each in a
+/// database of its own) and its files (in a bucket of its own) there, so the HTTP suite runs against those stores.</item>
 /// </list>
 /// A server's database and bucket are named after its data folder, so a restart on the same folder
 /// finds the same data, as it would on SQLite.
@@ -29,6 +29,8 @@ public static class ScaleOutStores
     public static bool PlatformOnPostgres => Variable("HATBOX_TEST_PLATFORM") == "postgres";
 
     public static bool StorageOnS3 => Variable("HATBOX_TEST_STORAGE") == "s3";
+
+    public static bool TenantsOnPostgres => Variable("HATBOX_TEST_TENANTS") == "postgres";
 
     /// <summary>Skips the calling test, with the reason, when PostgreSQL is not configured.</summary>
     public static string RequirePostgres() =>
@@ -53,6 +55,11 @@ public static class ScaleOutStores
             settings["Platform:Provider"] = "postgres";
             settings["Platform:ConnectionString"] = await CreateDatabaseAsync(NameFor(dataDirectory, "hb_"));
         }
+        if (TenantsOnPostgres)
+        {
+            settings["Tenants:Provider"] = "postgres";
+            settings["Tenants:ConnectionString"] = await CreateDatabaseAsync(NameFor(dataDirectory, "hbt_"));
+        }
         if (StorageOnS3)
         {
             foreach (var (key, value) in S3Settings(NameFor(dataDirectory, "hb-")))
@@ -69,6 +76,10 @@ public static class ScaleOutStores
         if (PlatformOnPostgres)
         {
             await DropDatabaseAsync(NameFor(dataDirectory, "hb_"));
+        }
+        if (TenantsOnPostgres)
+        {
+            await DropDatabaseAsync(NameFor(dataDirectory, "hbt_"));
         }
     }
 

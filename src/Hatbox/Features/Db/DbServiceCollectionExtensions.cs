@@ -1,5 +1,7 @@
+using Hatbox.Features.Db.Postgres;
 using Hatbox.Features.Db.Sqlite;
 using Hatbox.Features.Plans;
+using Microsoft.Extensions.Options;
 
 namespace Hatbox.Features.Db;
 
@@ -11,7 +13,13 @@ internal static class DbServiceCollectionExtensions
         services.AddOptions<DbOptions>().BindConfiguration(DbOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(new TenantDatabasePaths(dataDirectory));
         services.AddSingleton<SqliteTenantDatabaseProvider>();
-        services.AddSingleton<ITenantDatabaseProvider>(provider => provider.GetRequiredService<SqliteTenantDatabaseProvider>());
+        services.AddOptions<TenantStoreOptions>().BindConfiguration(TenantStoreOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PostgresTenantDatabaseProvider>();
+        // Tenants:Provider picks the engine; the endpoints only ever see the seam.
+        services.AddSingleton<ITenantDatabaseProvider>(provider =>
+            provider.GetRequiredService<IOptions<TenantStoreOptions>>().Value.UsesPostgres
+                ? provider.GetRequiredService<PostgresTenantDatabaseProvider>()
+                : provider.GetRequiredService<SqliteTenantDatabaseProvider>());
         services.AddSingleton<DbStorageGate>();
         services.AddScoped<IStorageMeter, TenantDatabaseMeter>();
         return services;
