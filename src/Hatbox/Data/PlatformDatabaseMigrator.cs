@@ -35,7 +35,9 @@ internal static partial class PlatformDatabaseMigrator
     /// </summary>
     static async Task MigratePostgresAsync(HatboxDbContext db, PlatformDatabase database, CancellationToken cancellationToken)
     {
-        await using var lockConnection = new NpgsqlConnection(database.ProbeConnectionString);
+        // Not the probe's 2-second connect timeout: nodes starting together on a busy host need longer.
+        await using var lockConnection = new NpgsqlConnection(
+            new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ToString());
         await lockConnection.OpenAsync(cancellationToken);
         await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({PostgresMigrationLock})", lockConnection) { CommandTimeout = 0 })
         {
