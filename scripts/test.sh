@@ -26,8 +26,24 @@ dotnet restore Hatbox.slnx
 dotnet build Hatbox.slnx -c Release --no-restore
 dotnet format Hatbox.slnx --verify-no-changes --no-restore
 
+section "scale-out services (PostgreSQL 15 and the S3 stand-in on 127.0.0.1, stopped at exit)"
+# Sets HATBOX_TEST_POSTGRES and HATBOX_TEST_S3, so the ScaleOut tests run instead of skipping.
+eval "$(scripts/services.sh start)"
+trap 'scripts/services.sh stop' EXIT
+
 section ".NET tests (unit, HTTP, and the portal in headless Chromium)"
 dotnet test Hatbox.slnx -c Release --no-build
+
+section ".NET HTTP tests again with platform data on PostgreSQL and files on S3"
+# The tests that look inside SQLite files or the data folder, or restart a server process on it,
+# test the embedded stores and stay out (docs/scale-out.md).
+HATBOX_TEST_PLATFORM=postgres HATBOX_TEST_STORAGE=s3 dotnet test tests/Hatbox.Tests -c Release --no-build -- \
+  --filter-namespace Hatbox.Tests.ApiKeys --filter-namespace Hatbox.Tests.Storage --filter-namespace Hatbox.Tests.Management \
+  --filter-namespace Hatbox.Tests.Idempotency --filter-namespace Hatbox.Tests.Usage --filter-namespace Hatbox.Tests.Domains \
+  --filter-namespace Hatbox.Tests.Db \
+  --filter-not-class Hatbox.Tests.Storage.UploadCrashTests \
+  --filter-not-class Hatbox.Tests.Db.DbDurabilityTests \
+  --filter-not-method Hatbox.Tests.Storage.DownloadUrlTests.TheSigningKeyIsMadeOnceAndReadableOnlyByTheServer
 
 section "SDK tests (worqhat@3.14.0 against hatbox serve)"
 (cd tests/sdk && npm ci --no-audit --no-fund && npm test)

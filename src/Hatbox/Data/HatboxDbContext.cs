@@ -10,13 +10,15 @@ using Hatbox.Features.Storage;
 using Hatbox.Features.Usage;
 using Hatbox.Features.Versions;
 using Hatbox.Features.Workspaces;
+using Hatbox.Data.Postgres;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Hatbox.Data;
 
 /// <summary>The platform's own tables. Each feature maps its entities next to them.</summary>
-internal sealed class HatboxDbContext(DbContextOptions<HatboxDbContext> options) : DbContext(options)
+internal sealed class HatboxDbContext(DbContextOptions<HatboxDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<User> Users => Set<User>();
     public DbSet<Session> Sessions => Set<Session>();
@@ -35,8 +37,23 @@ internal sealed class HatboxDbContext(DbContextOptions<HatboxDbContext> options)
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<ChatTokenUsage> ChatTokenUsage => Set<ChatTokenUsage>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    /// <summary>The shared Data Protection key ring; a table only on PostgreSQL (Data/Postgres/SharedKeyRing.cs).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(HatboxDbContext).Assembly);
+        // Secrets every node shares live in a shared platform store; one embedded server keeps them in its folder.
+        if (Database.IsNpgsql())
+        {
+            modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+            SharedSecret.Map(modelBuilder);
+        }
+        else
+        {
+            modelBuilder.Ignore<DataProtectionKey>();
+        }
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

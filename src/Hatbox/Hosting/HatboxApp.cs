@@ -1,4 +1,5 @@
 using Hatbox.Common.Json;
+using Hatbox.Data.Postgres;
 using Hatbox.Features.Accounts;
 using Hatbox.Features.Ai;
 using Hatbox.Features.ApiKeys;
@@ -40,9 +41,8 @@ internal static class HatboxApp
         var dataDirectory = Path.GetFullPath(server.DataDirectory);
         services.AddSingleton<ServerIdentity>();
         services.TryAddSingleton(provider => new AccessLog(Console.Out, provider.GetRequiredService<TimeProvider>()));
-        // Cookie and antiforgery keys live with the data, so sessions survive restarts.
-        services.AddDataProtection().SetApplicationName("Hatbox")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        // Cookie and antiforgery keys live with the data (the folder, or the shared PostgreSQL store), so sessions survive restarts.
+        services.AddDataProtection().SetApplicationName("Hatbox").PersistKeysToPlatform(builder.Configuration, dataDirectory);
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, HatboxJsonContext.Default));
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddProblemDetails();

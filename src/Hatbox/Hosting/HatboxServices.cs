@@ -11,7 +11,6 @@ using Hatbox.Features.Storage;
 using Hatbox.Features.Usage;
 using Hatbox.Features.Versions;
 using Hatbox.Features.Workspaces;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Hatbox.Hosting;
@@ -30,11 +29,7 @@ internal static class HatboxServices
         var server = configuration.GetSection(ServerOptions.SectionName).Get<ServerOptions>() ?? new ServerOptions();
         var dataDirectory = Path.GetFullPath(server.DataDirectory);
         Directory.CreateDirectory(dataDirectory);
-        var database = new PlatformDatabase(dataDirectory);
-        services.AddSingleton(database);
-        services.AddDbContext<HatboxDbContext>((provider, db) => db
-            .UseSqlite(database.ConnectionString)
-            .AddInterceptors(new SqliteDurabilityInterceptor(), provider.GetRequiredService<AccessChangeInterceptor>()));
+        services.AddPlatformDatabase(configuration, dataDirectory);
 
         services.AddAccounts();
         services.AddWorkspaces();

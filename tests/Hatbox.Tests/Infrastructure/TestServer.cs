@@ -45,10 +45,13 @@ public sealed class TestServer : IAsyncDisposable
         string? sharedDataDirectory = null)
     {
         var dataDirectory = sharedDataDirectory ?? Directory.CreateTempSubdirectory("hatbox-test-").FullName;
+        // HATBOX_TEST_PLATFORM / HATBOX_TEST_STORAGE put the server on PostgreSQL / S3 (ScaleOutStores).
+        var stores = await ScaleOutStores.SettingsForAsync(dataDirectory);
         var app = HatboxApp.Build(
             new ServeSettings(dataDirectory, HttpsPort: 0, HttpPort: plainHttp ? FreePort() : 0, ListenAddress: "127.0.0.1"),
             builder =>
             {
+                builder.Configuration.AddInMemoryCollection(stores);
                 builder.Configuration.AddInMemoryCollection(settings ?? []);
                 configureBuilder?.Invoke(builder);
             });
@@ -66,6 +69,7 @@ public sealed class TestServer : IAsyncDisposable
             {
                 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
                 Directory.Delete(dataDirectory, recursive: true);
+                await ScaleOutStores.DropForAsync(dataDirectory);
             }
             throw;
         }
@@ -113,6 +117,7 @@ public sealed class TestServer : IAsyncDisposable
             return;
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await ScaleOutStores.DropForAsync(DataDirectory);
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

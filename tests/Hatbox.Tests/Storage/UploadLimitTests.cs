@@ -115,6 +115,10 @@ public sealed class UploadLimitTests : IAsyncLifetime
 
     string[] FilesOnDisk()
     {
+        if (ScaleOutStores.StorageOnS3)
+        {
+            return ScaleOutStores.ObjectsAsync(_server.DataDirectory, _tenant.WorkspaceId).GetAwaiter().GetResult();
+        }
         var folder = Path.Combine(_server.DataDirectory, "files", _tenant.WorkspaceId);
         return Directory.Exists(folder) ? Directory.GetFiles(folder) : [];
     }

@@ -60,9 +60,9 @@ public sealed class UploadMemoryTests
         Assert.True(heapAfter - heapBefore < FileBytes / 16, report);
         Assert.True(peakWorkingSet - workingSetBefore < FileBytes / 4, report);
 
-        // And the bytes on disk are the ones sent.
-        var stored = Path.Combine(server.DataDirectory, "files", tenant.WorkspaceId, file.GetProperty("id").GetString()!);
-        await using var onDisk = File.OpenRead(stored);
+        // And the bytes stored (on disk, or in the bucket with HATBOX_TEST_STORAGE=s3) are the ones sent.
+        await using var onDisk = (await server.Services.GetRequiredService<Hatbox.Features.Storage.IBlobStore>()
+            .OpenReadAsync(new(tenant.WorkspaceId, file.GetProperty("id").GetString()!), ct))!;
         Assert.Equal(FileBytes, onDisk.Length);
         var sample = new byte[4096];
         foreach (var offset in new[] { 0L, FileBytes / 2, FileBytes - sample.Length })

@@ -1,19 +1,28 @@
+using Hatbox.Features.Db.Postgres;
 using Hatbox.Features.Db.Sqlite;
 using Hatbox.Features.Plans;
+using Microsoft.Extensions.Options;
 
 namespace Hatbox.Features.Db;
 
 internal static class DbServiceCollectionExtensions
 {
-    /// <summary>The /db API on SQLite files under <paramref name="dataDirectory"/>/tenants.</summary>
+    /// <summary>The /db API on the engine <c>Tenants:Provider</c> names: SQLite files under <paramref name="dataDirectory"/>/tenants, or PostgreSQL.</summary>
     public static IServiceCollection AddDb(this IServiceCollection services, string dataDirectory)
     {
         services.AddOptions<DbOptions>().BindConfiguration(DbOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(new TenantDatabasePaths(dataDirectory));
         services.AddSingleton<SqliteTenantDatabaseProvider>();
+        services.AddOptions<TenantStoreOptions>().BindConfiguration(TenantStoreOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PostgresTenantDatabaseProvider>();
         services.AddSingleton<ITenantChangeFeed, TenantChangeFeed>();
+        // Tenants:Provider picks the engine; the endpoints only ever see the seam, and every write
+        // through it reaches the change feed (the AI indexer's), whichever engine ran it.
         services.AddSingleton<ITenantDatabaseProvider>(provider => new ChangeFeedTenantDatabaseProvider(
-            provider.GetRequiredService<SqliteTenantDatabaseProvider>(), provider.GetRequiredService<ITenantChangeFeed>()));
+            provider.GetRequiredService<IOptions<TenantStoreOptions>>().Value.UsesPostgres
+                ? provider.GetRequiredService<PostgresTenantDatabaseProvider>()
+                : provider.GetRequiredService<SqliteTenantDatabaseProvider>(),
+            provider.GetRequiredService<ITenantChangeFeed>()));
         services.AddSingleton<DbStorageGate>();
         services.AddScoped<IStorageMeter, TenantDatabaseMeter>();
         return services;

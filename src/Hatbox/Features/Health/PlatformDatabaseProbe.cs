@@ -1,6 +1,6 @@
 using Hatbox.Common;
 using Hatbox.Data;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Hatbox.Features.Health;
 
@@ -36,15 +36,15 @@ internal sealed partial class PlatformDatabaseProbe(PlatformDatabase database, T
     {
         try
         {
-            await using var connection = new SqliteConnection(database.ProbeConnectionString);
+            await using var connection = database.CreateProbeConnection();
             await connection.OpenAsync(cancellationToken);
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT count(*) FROM __EFMigrationsHistory";
+            command.CommandText = "SELECT count(*) FROM \"__EFMigrationsHistory\"";
             command.CommandTimeout = 2;
             await command.ExecuteScalarAsync(cancellationToken);
             return true;
         }
-        catch (SqliteException)
+        catch (Exception e) when (e is DbException or TimeoutException or System.Net.Sockets.SocketException)
         {
             return false;
         }

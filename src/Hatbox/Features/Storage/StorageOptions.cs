@@ -7,8 +7,13 @@ internal sealed class StorageOptions : IValidatableObject
 {
     public const string SectionName = "Storage";
 
-    /// <summary>The one store for now; <c>S3</c> is the planned second one (DESIGN.md §6).</summary>
-    [Required, AllowedValues("Local")] public string Provider { get; set; } = "Local";
+    /// <summary><c>local</c> (a folder in the data directory) or <c>s3</c> (<see cref="S3"/>), DESIGN.md §6.</summary>
+    [Required, AllowedValues("Local", "local", "S3", "s3")] public string Provider { get; set; } = "Local";
+
+    public bool UsesS3 => string.Equals(Provider, "s3", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary><c>Storage:S3:*</c>, read when <see cref="Provider"/> is <c>s3</c>.</summary>
+    public S3.S3StorageOptions S3 { get; set; } = new();
 
     /// <summary>Where <c>Local</c> keeps files; relative to <c>Server:DataDirectory</c> unless absolute.</summary>
     [Required] public string LocalDirectory { get; set; } = "files";
@@ -27,6 +32,10 @@ internal sealed class StorageOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (UsesS3 && (string.IsNullOrWhiteSpace(S3.ServiceUrl) || string.IsNullOrWhiteSpace(S3.Bucket)))
+        {
+            yield return new ValidationResult("Storage:Provider is s3: set Storage:S3:ServiceUrl and Storage:S3:Bucket.", [nameof(S3)]);
+        }
         if (UrlSigningKey is not null && DownloadSigningKey.Decode(UrlSigningKey) is null)
         {
             yield return new ValidationResult(

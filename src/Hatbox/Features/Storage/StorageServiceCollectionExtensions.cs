@@ -1,3 +1,5 @@
+using Hatbox.Data;
+using Hatbox.Data.Postgres;
 using Hatbox.Features.Plans;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -9,13 +11,15 @@ internal static class StorageServiceCollectionExtensions
     public static IServiceCollection AddStorage(this IServiceCollection services, string dataDirectory)
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        // Provider is validated to "Local" for now; an S3 store is one more case here, not a change to the endpoints.
-        services.AddSingleton<IBlobStore>(provider => new LocalFolderBlobStore(
-            Path.Combine(dataDirectory, provider.GetRequiredService<IOptions<StorageOptions>>().Value.LocalDirectory)));
+        services.AddSingleton<IBlobStore>(provider => provider.GetRequiredService<IOptions<StorageOptions>>().Value is { UsesS3: true } s3
+            ? S3.S3BlobStore.Create(s3.S3, provider.GetRequiredService<TimeProvider>())
+            : new LocalFolderBlobStore(Path.Combine(dataDirectory, provider.GetRequiredService<IOptions<StorageOptions>>().Value.LocalDirectory)));
         services.AddSingleton(provider =>
             provider.GetRequiredService<IOptions<StorageOptions>>().Value.UrlSigningKey is { } configured
                 ? new DownloadSigningKey(DownloadSigningKey.Decode(configured)!)
-                : DownloadSigningKey.LoadOrCreate(Path.Combine(dataDirectory, "secrets", "url-signing.key")));
+                : provider.GetRequiredService<PlatformDatabase>() is { IsPostgres: true } shared
+                    ? new DownloadSigningKey(SharedSecrets.GetOrCreate(shared, "url-signing-key", DownloadSigningKey.MinimumBytes))
+                    : DownloadSigningKey.LoadOrCreate(Path.Combine(dataDirectory, "secrets", "url-signing.key")));
         // Tests register their own clock under this key first; only the download links follow it.
         services.TryAddKeyedSingleton(DownloadUrls.ClockKey, (provider, _) => provider.GetRequiredService<TimeProvider>());
         services.AddSingleton<PublicBaseUrl>();

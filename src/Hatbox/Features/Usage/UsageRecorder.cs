@@ -91,14 +91,15 @@ internal sealed partial class UsageRecorder(IServiceScopeFactory scopes, QuotaNo
         foreach (var (key, requests, bytesIn, bytesOut, durationMicroseconds) in batch)
         {
             var durationMs = durationMicroseconds / 1000.0;
-            // Adds to the row if it exists (one statement, valid in SQLite and PostgreSQL).
+            // Adds to the row if it exists (one statement, valid in SQLite and PostgreSQL: quoted names,
+            // since PostgreSQL folds bare ones to lower case, and the old row named by its table).
             await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO usage_daily (OrganizationId, Day, WorkspaceId, KeyId, EndpointGroup, StatusCode, Requests, BytesIn, BytesOut, DurationMs)
+                INSERT INTO usage_daily ("OrganizationId", "Day", "WorkspaceId", "KeyId", "EndpointGroup", "StatusCode", "Requests", "BytesIn", "BytesOut", "DurationMs")
                 VALUES ({key.OrganizationId}, {key.Day}, {key.WorkspaceId}, {key.KeyId}, {key.EndpointGroup}, {key.StatusCode},
                         {requests}, {bytesIn}, {bytesOut}, {durationMs})
-                ON CONFLICT (OrganizationId, Day, WorkspaceId, KeyId, EndpointGroup, StatusCode) DO UPDATE SET
-                    Requests = Requests + excluded.Requests, BytesIn = BytesIn + excluded.BytesIn,
-                    BytesOut = BytesOut + excluded.BytesOut, DurationMs = DurationMs + excluded.DurationMs
+                ON CONFLICT ("OrganizationId", "Day", "WorkspaceId", "KeyId", "EndpointGroup", "StatusCode") DO UPDATE SET
+                    "Requests" = usage_daily."Requests" + excluded."Requests", "BytesIn" = usage_daily."BytesIn" + excluded."BytesIn",
+                    "BytesOut" = usage_daily."BytesOut" + excluded."BytesOut", "DurationMs" = usage_daily."DurationMs" + excluded."DurationMs"
                 """, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The scale-out test services, on 127.0.0.1 and free ports, in one temporary folder:
+#   eval "$(scripts/services.sh start)"   starts a throwaway PostgreSQL 15 cluster (as an unprivileged
+#                                          user) and the S3 stand-in (npm s3rver), and prints the
+#                                          HATBOX_TEST_* variables the tests read;
+#   scripts/services.sh stop               stops both by their PIDs and removes the folder.
+# Redis needs nothing here: the Redis tests start their own redis-server per test class.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+state_file="${HATBOX_SERVICES_STATE:-/tmp/hatbox-services.state}"
+pg_bin=/usr/lib/postgresql/15/bin
+
+log() { printf '%s\n' "$*" >&2; }
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+install_missing() {
+  local missing=()
+  [ -x "$pg_bin/initdb" ] || missing+=(postgresql)
+  command -v node >/dev/null || missing+=(nodejs npm)
+  command -v python3 >/dev/null || missing+=(python3)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-upgrade "${missing[@]}" >&2
+  fi
+}
+
+# PostgreSQL refuses to run as root, and a test cluster should not have root's powers anyway:
+# as root we run it as a user of its own (made once), otherwise as whoever runs the tests.
+as_pg_user() {
+  if [ "$(id -u)" -eq 0 ]; then
+    id hatbox-pg >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin hatbox-pg
+    runuser -u hatbox-pg -- "$@"
+  else
+    "$@"
+  fi
+}
+
+start() {
+  if [ -f "$state_file" ]; then
+    log "services already started ($state_file); run: scripts/services.sh stop"
+    exit 1
+  fi
+  install_missing
+  local root
+  root=$(mktemp -d /tmp/hatbox-services.XXXXXX)
+  chmod 755 "$root"
+  mkdir -p "$root/pg" "$root/s3"
+  [ "$(id -u)" -eq 0 ] && { id hatbox-pg >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin hatbox-pg; chown hatbox-pg "$root/pg"; }
+
+  local pg_port pg_password
+  pg_port=$(free_port)
+  pg_password=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+  printf '%s\n' "$pg_password" > "$root/pg.pw"
+  chmod 644 "$root/pg.pw"
+  as_pg_user "$pg_bin/initdb" -D "$root/pg/data" -U hatbox_admin --pwfile="$root/pg.pw" -A scram-sha-256 \
+    --encoding=UTF8 --locale=C.UTF-8 >"$root/pg-initdb.log" 2>&1 || { cat "$root/pg-initdb.log" >&2; exit 1; }
+  rm -f "$root/pg.pw"
+  # fsync off: a throwaway cluster, a crash test kills Hatbox nodes, never PostgreSQL.
+  as_pg_user "$pg_bin/pg_ctl" -D "$root/pg/data" -l "$root/pg/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories='$root/pg' -c fsync=off -c max_connections=300" \
+    start >&2
+
+  local s3_port
+  s3_port=$(free_port)
+  (cd tests/s3 && [ -d node_modules/s3rver ] || npm ci --no-audit --no-fund >&2)
+  nohup node tests/s3/node_modules/s3rver/bin/s3rver.js -d "$root/s3" -a 127.0.0.1 -p "$s3_port" --silent \
+    >"$root/s3.log" 2>&1 &
+  local s3_pid=$!
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$s3_port") 2>/dev/null && break
+    sleep 0.1
+  done
+
+  cat >"$state_file" <<EOF
+root=$root
+s3_pid=$s3_pid
+EOF
+  cat <<EOF
+export HATBOX_TEST_POSTGRES='Host=127.0.0.1;Port=$pg_port;Username=hatbox_admin;Password=$pg_password;Database=postgres'
+export HATBOX_TEST_S3='http://127.0.0.1:$s3_port'
+EOF
+  log "PostgreSQL 15 on 127.0.0.1:$pg_port, s3rver on 127.0.0.1:$s3_port (state in $root)"
+}
+
+stop() {
+  [ -f "$state_file" ] || exit 0
+  # shellcheck disable=SC1090
+  . "$state_file"
+  kill "$s3_pid" 2>/dev/null || true
+  if [ -f "$root/pg/data/postmaster.pid" ]; then
+    as_pg_user "$pg_bin/pg_ctl" -D "$root/pg/data" -m fast -w stop >&2 || true
+  fi
+  rm -rf "$root" "$state_file"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac

@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Hatbox.Common;
+using Npgsql;
+
+namespace Hatbox.Features.Db.Postgres;
+
+/// <summary>
+/// One workspace's schema in one environment, reached only as the tenant's own login role. Every
+/// request is one transaction that first pins <c>search_path</c> and the timeouts with
+/// <c>SET LOCAL</c> (whatever an earlier statement on the pooled connection set), then runs exactly
+/// one statement through the extended protocol, which refuses a second one, and commits.
+/// </summary>
+internal sealed class PostgresTenantDatabase(
+    PostgresTenantProvisioner provisioner, string workspaceId, DbEnvironment environment, DbOptions options) : ITenantDatabase, IAsyncDisposable
+{
+    readonly string _schema = PostgresTenantProvisioner.NameOf(workspaceId, environment);
+    readonly SemaphoreSlim _opening = new(1, 1);
+    NpgsqlDataSource? _source;
+
+    public async Task<Outcome<QueryResult>> QueryAsync(TenantQuery query, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var prepared = PostgresStatementText.Prepare(query.Sql, query.Parameters, options);
+        if (!prepared.Succeeded)
+        {
+            return prepared.Error!;
+        }
+        if (prepared.Value!.MayGrow && await query.BeforeGrowingWrite(cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+        var outcome = await RunAsync(prepared.Value, cancellationToken);
+        if (outcome.Value is { } result)
+        {
+            result.Elapsed = Stopwatch.GetElapsedTime(started);
+        }
+        return outcome;
+    }
+
+    public async Task<Outcome<QueryResult>> InsertAsync(string table, IReadOnlyList<ColumnValue> values, CancellationToken cancellationToken)
+    {
+        var found = await FindTableAsync(table, cancellationToken);
+        return found.Succeeded ? await RunAsync(PostgresRecordSql.Insert(found.Value!, values), cancellationToken) : found.Error!;
+    }
+
+    public async Task<Outcome<QueryResult>> UpdateAsync(
+        string table, IReadOnlyList<ColumnValue> values, IReadOnlyList<ColumnValue> where, CancellationToken cancellationToken)
+    {
+        var found = await FindTableAsync(table, cancellationToken);
+        return found.Succeeded ? await RunAsync(PostgresRecordSql.Update(found.Value!, values, where), cancellationToken) : found.Error!;
+    }
+
+    public async Task<Outcome<QueryResult>> DeleteAsync(string table, IReadOnlyList<ColumnValue> where, CancellationToken cancellationToken)
+    {
+        var found = await FindTableAsync(table, cancellationToken);
+        return found.Succeeded ? await RunAsync(PostgresRecordSql.Delete(found.Value!, where), cancellationToken) : found.Error!;
+    }
+
+    public async Task<Outcome<IReadOnlyList<DbTableInfo>>> ListTablesAsync(CancellationToken cancellationToken)
+    {
+        var listed = await RunOursAsync(PostgresCatalog.ListTables, [_schema], cancellationToken);
+        return !listed.Succeeded
+            ? listed.Error!
+            : listed.Value!.Rows.Select(row => new DbTableInfo((string)row[0]!, "public", (string)row[1]!)).ToList();
+    }
+
+    public async Task<Outcome<long>> CountRowsAsync(string table, CancellationToken cancellationToken)
+    {
+        var found = await FindTableAsync(table, cancellationToken);
+        if (!found.Succeeded)
+        {
+            return found.Error!;
+        }
+        var counted = await RunOursAsync($"SELECT count(*) FROM {PostgresRecordSql.Quote(found.Value!.Name)}", [], cancellationToken);
+        return !counted.Succeeded ? counted.Error! : (long)counted.Value!.Rows[0][0]!;
+    }
+
+    public async Task<Outcome<IReadOnlyList<DbColumnInfo>>> GetColumnsAsync(string table, CancellationToken cancellationToken)
+    {
+        var found = await FindTableAsync(table, cancellationToken);
+        return !found.Succeeded ? found.Error! : new Outcome<IReadOnlyList<DbColumnInfo>>(found.Value!.Columns, null);
+    }
+
+    async Task<Outcome<PgTable>> FindTableAsync(string table, CancellationToken cancellationToken)
+    {
+        var columns = await RunOursAsync(PostgresCatalog.Columns, [_schema, table], cancellationToken);
+        if (!columns.Succeeded)
+        {
+            return columns.Error!;
+        }
+        var rows = columns.Value!.Rows;
+        if (rows.Count == 0)
+        {
+            return DbErrors.TableNotFound(table, environment);
+        }
+        return new PgTable((string)rows[0][0]!, [.. rows.Select(r => new DbColumnInfo(
+            (string)r[1]!, (string)r[2]!, (long)r[3]! == 1, r[4] as string, (long)r[5]! == 1))]);
+    }
+
+    Task<Outcome<QueryResult>> RunAsync(Outcome<PgStatement> statement, CancellationToken cancellationToken) =>
+        statement.Succeeded ? RunAsync(statement.Value!, cancellationToken) : Task.FromResult<Outcome<QueryResult>>(statement.Error!);
+
+    /// <summary>The platform's own catalog reads, still as the tenant's role (so they see only what it may).</summary>
+    Task<Outcome<QueryResult>> RunOursAsync(string sql, string[] values, CancellationToken cancellationToken) =>
+        RunAsync(sql, [.. values.Select(v => new NpgsqlParameter { Value = v })], cancellationToken);
+
+    Task<Outcome<QueryResult>> RunAsync(PgStatement statement, CancellationToken cancellationToken) =>
+        RunAsync(statement.Sql, [.. statement.Values.Select(PostgresValues.ToParameter)], cancellationToken);
+
+    async Task<Outcome<QueryResult>> RunAsync(string sql, List<NpgsqlParameter> parameters, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var source = await SourceAsync(cancellationToken);
+            await using var connection = await source.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var timeout = options.QueryTimeoutMilliseconds;
+            await using (var pin = new NpgsqlCommand(
+                $"SET LOCAL search_path = \"{_schema}\"; SET LOCAL statement_timeout = {timeout}; SET LOCAL lock_timeout = {timeout}", connection, transaction))
+            {
+                await pin.ExecuteNonQueryAsync(cancellationToken);
+            }
+            // A batch command is never split on semicolons by Npgsql, and the extended protocol's Parse
+            // takes one statement only: "SELECT 1; RESET ROLE" fails on the server as well as in our checks.
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.AddRange(parameters.ToArray());
+            await using var batch = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands = { command },
+                // Behind statement_timeout, which a statement could change for later ones: a client-side
+                // deadline that cancels on the server too.
+                Timeout = (int)Math.Ceiling(timeout / 1000.0) + 1,
+            };
+            var result = await ReadAsync(batch, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        catch (PostgresException e)
+        {
+            return PostgresErrors.Map(e, environment, options);
+        }
+        catch (NpgsqlException e) when (e.InnerException is TimeoutException)
+        {
+            return DbErrors.Timeout(options.QueryTimeout);
+        }
+        catch (NpgsqlException e) when (e.InnerException is SocketException or IOException or EndOfStreamException)
+        {
+            // The tenants' server is down or restarting: the client may retry (503).
+            return DbErrors.Busy();
+        }
+    }
+
+    async Task<QueryResult> ReadAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    {
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var columns = new string[reader.FieldCount];
+        for (var i = 0; i < columns.Length; i++)
+        {
+            columns[i] = reader.GetName(i);
+        }
+        var result = new QueryResult(columns);
+        long bytes = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (result.Rows.Count == options.MaxRows || bytes > options.MaxResultBytes)
+            {
+                result.Truncated = true;
+                break;
+            }
+            var row = new object?[columns.Length];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = PostgresValues.FromReader(reader, i);
+                bytes += PostgresValues.SizeOf(row[i]);
+            }
+            result.Rows.Add(row);
+        }
+        await reader.CloseAsync();
+        result.Changes = Math.Max(0, batch.BatchCommands[0].RecordsAffected);
+        return result;
+    }
+
+    async Task<NpgsqlDataSource> SourceAsync(CancellationToken cancellationToken)
+    {
+        if (_source is { } ready)
+        {
+            return ready;
+        }
+        await _opening.WaitAsync(cancellationToken);
+        try
+        {
+            return _source ??= NpgsqlDataSource.Create(await provisioner.EnsureAsync(workspaceId, environment, cancellationToken));
+        }
+        finally
+        {
+            _opening.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_source is not null)
+        {
+            await _source.DisposeAsync();
+        }
+        _opening.Dispose();
+    }
+}

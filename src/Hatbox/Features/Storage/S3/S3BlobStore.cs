@@ -1,0 +1,286 @@
+using System.Buffers;
+using System.Net;
+using System.Runtime.CompilerServices;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace Hatbox.Features.Storage.S3;
+
+/// <summary>
+/// Blobs as objects <c>{workspaceId}/{fileId}</c> in one bucket. Writes stream through one part
+/// buffer at a time (a single PUT for small files, a multipart upload for large ones), reads stream
+/// from ranged GETs, so memory stays flat whatever the file's size. S3 makes an object visible only
+/// when its PUT or multipart completion succeeds, which gives the all-or-nothing write
+/// <see cref="IBlobStore"/> asks for; a failed multipart upload is aborted.
+/// </summary>
+internal sealed class S3BlobStore(IAmazonS3 client, string bucket, TimeProvider time) : IBlobStore, IDisposable
+{
+    /// <summary>S3's smallest part (all but the last must be at least 5 MiB); also the buffer each upload holds.</summary>
+    internal const int PartBytes = 5 * 1024 * 1024;
+
+    /// <summary>
+    /// Other nodes share the bucket: an upload another node runs right now looks like an orphan or an
+    /// unfinished upload to a node that just started. Only what is older than this is swept.
+    /// </summary>
+    static readonly TimeSpan SweepGrace = TimeSpan.FromHours(6);
+
+    readonly SemaphoreSlim _bucketCheck = new(1, 1);
+    volatile bool _bucketReady;
+
+    public static S3BlobStore Create(S3StorageOptions options, TimeProvider time)
+    {
+        if (string.IsNullOrWhiteSpace(options.ServiceUrl) || string.IsNullOrWhiteSpace(options.Bucket))
+        {
+            throw new InvalidOperationException("Storage:Provider is s3: set Storage:S3:ServiceUrl and Storage:S3:Bucket.");
+        }
+        var config = new AmazonS3Config
+        {
+            ServiceURL = options.ServiceUrl,
+            ForcePathStyle = options.ForcePathStyle,
+            AuthenticationRegion = options.Region,
+            // Checksums only where S3 requires them: S3-compatible servers (s3rver, older MinIO)
+            // reject the trailing-checksum chunked uploads the SDK sends by default.
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        AWSCredentials credentials = options.AccessKey is { Length: > 0 } access
+            ? new BasicAWSCredentials(access, options.SecretKey ?? "")
+            : new AnonymousAWSCredentials();
+        return new S3BlobStore(new AmazonS3Client(credentials, config), options.Bucket, time);
+    }
+
+    static string ObjectKey(BlobKey key) => BlobKey.IsValid(key.WorkspaceId, key.BlobId)
+        ? $"{key.WorkspaceId}/{key.BlobId}"
+        : throw new ArgumentException("Blob keys are ids.", nameof(key));
+
+    public async Task WriteAsync(BlobKey key, Stream content, CancellationToken cancellationToken)
+    {
+        var objectKey = ObjectKey(key);
+        await EnsureBucketAsync(cancellationToken);
+        var buffer = ArrayPool<byte>.Shared.Rent(PartBytes);
+        try
+        {
+            var filled = await FillAsync(content, buffer, cancellationToken);
+            if (filled < PartBytes)
+            {
+                await client.PutObjectAsync(new PutObjectRequest
+                {
+                    BucketName = bucket,
+                    Key = objectKey,
+                    InputStream = new MemoryStream(buffer, 0, filled, writable: false),
+                    AutoCloseStream = false,
+                    UseChunkEncoding = false,
+                }, cancellationToken);
+                return;
+            }
+            await UploadInPartsAsync(objectKey, content, buffer, filled, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    async Task UploadInPartsAsync(string objectKey, Stream content, byte[] buffer, int filled, CancellationToken cancellationToken)
+    {
+        var upload = await client.InitiateMultipartUploadAsync(
+            new InitiateMultipartUploadRequest { BucketName = bucket, Key = objectKey }, cancellationToken);
+        try
+        {
+            var parts = new List<PartETag>();
+            while (filled > 0)
+            {
+                var part = await client.UploadPartAsync(new UploadPartRequest
+                {
+                    BucketName = bucket,
+                    Key = objectKey,
+                    UploadId = upload.UploadId,
+                    PartNumber = parts.Count + 1,
+                    InputStream = new MemoryStream(buffer, 0, filled, writable: false),
+                    PartSize = filled,
+                    UseChunkEncoding = false,
+                }, cancellationToken);
+                parts.Add(new PartETag(parts.Count + 1, part.ETag));
+                filled = filled < PartBytes ? 0 : await FillAsync(content, buffer, cancellationToken);
+            }
+            await client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = bucket,
+                Key = objectKey,
+                UploadId = upload.UploadId,
+                PartETags = parts,
+            }, cancellationToken);
+        }
+        catch
+        {
+            // The client went away, the size cap tripped, or S3 failed: the parts must not linger (and cost).
+            await TryAbortAsync(objectKey, upload.UploadId);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Best effort, so the upload's own error is the one reported: what an abort leaves (the server is
+    /// gone, or a stand-in without abort) is invisible, never completed, and removed by
+    /// <see cref="RemoveIncompleteAsync"/> or the bucket's <c>AbortIncompleteMultipartUpload</c> rule.
+    /// </summary>
+    async Task TryAbortAsync(string objectKey, string uploadId)
+    {
+        try
+        {
+            await client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest
+            {
+                BucketName = bucket,
+                Key = objectKey,
+                UploadId = uploadId,
+            }, CancellationToken.None);
+        }
+        catch (AmazonServiceException)
+        {
+        }
+    }
+
+    /// <summary>Reads until the buffer is full or the stream ends (a multipart section yields a few KiB per read).</summary>
+    static async Task<int> FillAsync(Stream source, byte[] buffer, CancellationToken cancellationToken)
+    {
+        var filled = 0;
+        int read;
+        while (filled < PartBytes && (read = await source.ReadAsync(buffer.AsMemory(filled, PartBytes - filled), cancellationToken)) > 0)
+        {
+            filled += read;
+        }
+        return filled;
+    }
+
+    public async Task<Stream?> OpenReadAsync(BlobKey key, CancellationToken cancellationToken)
+    {
+        var objectKey = ObjectKey(key);
+        try
+        {
+            var head = await client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = objectKey }, cancellationToken);
+            return new S3ReadStream(client, bucket, objectKey, head.ContentLength);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task DeleteAsync(BlobKey key, CancellationToken cancellationToken) =>
+        // S3 answers 204 for a key that is not there, which is what "already gone is not an error" asks.
+        await client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = ObjectKey(key) }, cancellationToken);
+
+    public async IAsyncEnumerable<BlobKey> ListAsync(DateTimeOffset writtenBefore, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var cutoff = SweepCutoff(writtenBefore);
+        var request = new ListObjectsV2Request { BucketName = bucket };
+        while (true)
+        {
+            var page = await client.ListObjectsV2Async(request, cancellationToken);
+            foreach (var item in page.S3Objects ?? [])
+            {
+                if (TryParse(item.Key) is { } key && item.LastModified is { } modified && modified.ToUniversalTime() < cutoff.UtcDateTime)
+                {
+                    yield return key;
+                }
+            }
+            if (page.IsTruncated != true)
+            {
+                yield break;
+            }
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+    }
+
+    public async Task<int> RemoveIncompleteAsync(DateTimeOffset startedBefore, CancellationToken cancellationToken)
+    {
+        var cutoff = SweepCutoff(startedBefore);
+        var removed = 0;
+        var request = new ListMultipartUploadsRequest { BucketName = bucket };
+        while (true)
+        {
+            ListMultipartUploadsResponse page;
+            try
+            {
+                page = await client.ListMultipartUploadsAsync(request, cancellationToken);
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotImplemented)
+            {
+                // Stand-ins such as s3rver keep no unfinished uploads to list.
+                return removed;
+            }
+            foreach (var upload in page.MultipartUploads ?? [])
+            {
+                if (TryParse(upload.Key) is not null && upload.Initiated is { } initiated && initiated.ToUniversalTime() < cutoff.UtcDateTime)
+                {
+                    await client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest
+                    {
+                        BucketName = bucket,
+                        Key = upload.Key,
+                        UploadId = upload.UploadId,
+                    }, cancellationToken);
+                    removed++;
+                }
+            }
+            if (page.IsTruncated != true)
+            {
+                return removed;
+            }
+            request.KeyMarker = page.NextKeyMarker;
+            request.UploadIdMarker = page.NextUploadIdMarker;
+        }
+    }
+
+    DateTimeOffset SweepCutoff(DateTimeOffset requested)
+    {
+        var graced = time.GetUtcNow() - SweepGrace;
+        return requested < graced ? requested : graced;
+    }
+
+    static BlobKey? TryParse(string objectKey)
+    {
+        var slash = objectKey.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            return null;
+        }
+        var (workspaceId, blobId) = (objectKey[..slash], objectKey[(slash + 1)..]);
+        return BlobKey.IsValid(workspaceId, blobId) ? new BlobKey(workspaceId, blobId) : null;
+    }
+
+    /// <summary>Creates the bucket on first use when it is missing (a fresh stand-in or a demo); an existing one is left as it is.</summary>
+    async Task EnsureBucketAsync(CancellationToken cancellationToken)
+    {
+        if (_bucketReady)
+        {
+            return;
+        }
+        await _bucketCheck.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_bucketReady)
+            {
+                try
+                {
+                    await client.PutBucketAsync(new PutBucketRequest { BucketName = bucket }, cancellationToken);
+                }
+                catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.Conflict)
+                {
+                    // BucketAlreadyOwnedByYou / BucketAlreadyExists: it is there.
+                }
+                _bucketReady = true;
+            }
+        }
+        finally
+        {
+            _bucketCheck.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        client.Dispose();
+        _bucketCheck.Dispose();
+    }
+}
