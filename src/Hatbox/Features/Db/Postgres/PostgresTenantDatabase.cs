@@ -38,6 +38,24 @@ internal sealed class PostgresTenantDatabase(
         return outcome;
     }
 
+    /// <summary>Generated SQL (nl-query): the same checks, in a <c>READ ONLY</c> transaction as the tenant's role.</summary>
+    public async Task<Outcome<QueryResult>> ReadOnlyQueryAsync(string sql, SqlParameters parameters, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var prepared = PostgresStatementText.Prepare(sql, parameters, options);
+        if (!prepared.Succeeded)
+        {
+            return prepared.Error!;
+        }
+        var statement = prepared.Value!;
+        var outcome = await RunAsync(statement.Sql, [.. statement.Values.Select(PostgresValues.ToParameter)], cancellationToken, readOnly: true);
+        if (outcome.Value is { } result)
+        {
+            result.Elapsed = Stopwatch.GetElapsedTime(started);
+        }
+        return outcome;
+    }
+
     public async Task<Outcome<QueryResult>> InsertAsync(string table, IReadOnlyList<ColumnValue> values, CancellationToken cancellationToken)
     {
         var found = await FindTableAsync(table, cancellationToken);
@@ -108,7 +126,8 @@ internal sealed class PostgresTenantDatabase(
     Task<Outcome<QueryResult>> RunAsync(PgStatement statement, CancellationToken cancellationToken) =>
         RunAsync(statement.Sql, [.. statement.Values.Select(PostgresValues.ToParameter)], cancellationToken);
 
-    async Task<Outcome<QueryResult>> RunAsync(string sql, List<NpgsqlParameter> parameters, CancellationToken cancellationToken)
+    async Task<Outcome<QueryResult>> RunAsync(
+        string sql, List<NpgsqlParameter> parameters, CancellationToken cancellationToken, bool readOnly = false)
     {
         try
         {
@@ -117,6 +136,7 @@ internal sealed class PostgresTenantDatabase(
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var timeout = options.QueryTimeoutMilliseconds;
             await using (var pin = new NpgsqlCommand(
+                (readOnly ? "SET TRANSACTION READ ONLY; " : "") +
                 $"SET LOCAL search_path = \"{_schema}\"; SET LOCAL statement_timeout = {timeout}; SET LOCAL lock_timeout = {timeout}", connection, transaction))
             {
                 await pin.ExecuteNonQueryAsync(cancellationToken);
