@@ -13,6 +13,8 @@ internal static class DbServiceCollectionExtensions
         services.AddSingleton<SqliteTenantDatabaseProvider>();
         services.AddSingleton<ITenantDatabaseProvider>(provider => provider.GetRequiredService<SqliteTenantDatabaseProvider>());
         services.AddSingleton<DbStorageGate>();
+        services.AddSingleton<DbAdmission>();
+        services.AddSingleton<DbAdmissionFilter>();
         services.AddScoped<IStorageMeter, TenantDatabaseMeter>();
         return services;
     }
