@@ -66,32 +66,28 @@ public sealed class KillDuringWritesTests(ITestOutputHelper output)
                 }
 
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                var inFlight = 0;
-                async Task Work(Func<Task<bool>> call)
+                var answered = new[] { new TaskCompletionSource(), new TaskCompletionSource(), new TaskCompletionSource() };
+                async Task Work(int worker, Func<Task<bool>> call)
                 {
                     while (!stop.IsCancellationRequested)
                     {
-                        Interlocked.Increment(ref inFlight);
                         try
                         {
                             if (await call())
                             {
                                 Interlocked.Increment(ref acknowledged);
+                                answered[worker].TrySetResult();
                             }
                         }
                         catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or IOException)
                         {
                             return; // the kill
                         }
-                        finally
-                        {
-                            Interlocked.Decrement(ref inFlight);
-                        }
                     }
                 }
                 var workers = new[]
                 {
-                    Work(async () =>
+                    Work(0, async () =>
                     {
                         var n = Interlocked.Increment(ref next);
                         if (await tenant.InsertAsync(client, n, stop.Token) != HttpStatusCode.OK)
@@ -104,7 +100,7 @@ public sealed class KillDuringWritesTests(ITestOutputHelper output)
                         }
                         return true;
                     }),
-                    Work(async () =>
+                    Work(1, async () =>
                     {
                         var n = Interlocked.Increment(ref next);
                         var size = 1024 + (int)(n % 64) * 1024;
@@ -119,16 +115,18 @@ public sealed class KillDuringWritesTests(ITestOutputHelper output)
                         }
                         return true;
                     }),
-                    Work(async () => await tenant.AuthenticateAsync(client, stop.Token) == HttpStatusCode.OK),
+                    Work(2, async () => await tenant.AuthenticateAsync(client, stop.Token) == HttpStatusCode.OK),
                 };
-                await Task.Delay(200 + random.Next(800), ct);
+                // Every kind of write under way (a cold server's first answers are slow), then a random moment.
+                await Task.WhenAll(answered.Select(a => a.Task)).WaitAsync(TimeSpan.FromSeconds(60), ct);
+                await Task.Delay(random.Next(500), ct);
                 await server.KillAsync();
                 inFlightAtKills = Workers;
                 await stop.CancelAsync();
                 await Task.WhenAll(workers);
             }
             output.WriteLine($"{Trials} kills in {clock.Elapsed.TotalSeconds:0} s: {numbers.Count} inserts, {uploads.Count} uploads, {acknowledged} billed requests acknowledged, none lost");
-            Assert.True(numbers.Count > 0 && uploads.Count > 0, "The trials wrote nothing before the kills.");
+            Assert.True(numbers.Count > 0 && uploads.Count > 0, $"The trials wrote nothing before the kills: {tenant.LastFailure}");
         }
         finally
         {

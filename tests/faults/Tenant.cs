@@ -27,15 +27,23 @@ internal sealed record Tenant(string DataDirectory, string ApiKey, string Organi
         return response.StatusCode;
     }
 
+    /// <summary>Uploads <paramref name="file"/> as <paramref name="path"/>, a folder and a file name.</summary>
     public async Task<HttpStatusCode> UploadAsync(HttpClient client, string path, HttpContent file, CancellationToken cancellationToken)
     {
         using var form = new MultipartFormDataContent();
         file.Headers.ContentType = new("application/octet-stream");
-        form.Add(file, "file", "blob.bin");
-        form.Add(new StringContent(path), "path");
+        form.Add(file, "file", Path.GetFileName(path));
+        form.Add(new StringContent(Path.GetDirectoryName(path)!), "path");
         using var response = await SendAsync(client, HttpMethod.Post, "/storage/upload", form, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            LastFailure = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}";
+        }
         return response.StatusCode;
     }
+
+    /// <summary>The last refused upload's status and body, for a test's failure message.</summary>
+    public string? LastFailure { get; private set; }
 
     public async Task<HttpStatusCode> AuthenticateAsync(HttpClient client, CancellationToken cancellationToken)
     {
