@@ -94,10 +94,18 @@ internal sealed class SqliteTenantConnection : IDisposable
                 PRAGMA journal_size_limit={4 * 1024 * 1024}; PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;
                 PRAGMA busy_timeout={BusyTimeoutMilliseconds};
                 """,
-            SqliteConnectionKind.Reader => $"PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF; PRAGMA busy_timeout={BusyTimeoutMilliseconds}; PRAGMA query_only=1;",
+            SqliteConnectionKind.Reader =>
+                $"PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF; PRAGMA busy_timeout={BusyTimeoutMilliseconds}; PRAGMA query_only=1;",
             _ => "PRAGMA trusted_schema=OFF; PRAGMA query_only=1;",
         });
 
+        // Read back, not assumed: an answered write must be on disk, and a file connection that is
+        // not FULL (a SQLite build with another default, a PRAGMA that did not take) must not serve.
+        Synchronous = Pragma("PRAGMA synchronous");
+        if (Kind != SqliteConnectionKind.Empty && Synchronous != FullSynchronous)
+        {
+            throw new IOException($"A tenant database connection runs with synchronous={Synchronous}, not FULL.");
+        }
         PageSize = Pragma("PRAGMA page_size");
         _maxPages = Math.Max(1, options.MaxDatabaseBytes / PageSize);
         if (Kind == SqliteConnectionKind.Writer)
@@ -119,7 +127,12 @@ internal sealed class SqliteTenantConnection : IDisposable
         raw.sqlite3_progress_handler(Handle, ProgressInterval, _progress, null);
     }
 
+    const long FullSynchronous = 2;
+
     public long PageSize { get; private set; }
+
+    /// <summary>The connection's <c>PRAGMA synchronous</c> as SQLite reports it: 2 (FULL) on every file connection.</summary>
+    public long Synchronous { get; private set; }
 
     /// <summary>
     /// Lets the database grow by at most <paramref name="bytes"/> (and never past <c>Db:MaxDatabaseBytes</c>)
