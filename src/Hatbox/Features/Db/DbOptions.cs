@@ -61,7 +61,7 @@ internal sealed class DbOptions
     [Range(1, 256)] public int MaxConcurrentStatementsPerOrganization { get; set; } = 2;
 
     /// <summary>Statements of one organization that may wait for a turn; one more is <c>503 database_busy</c> at once.</summary>
-    [Range(0, 10_000)] public int MaxQueuedStatementsPerOrganization { get; set; } = 8;
+    [Range(0, 10_000)] public int MaxQueuedStatementsPerOrganization { get; set; } = 128;
 
     /// <summary>How long a statement may wait for its turn before it is <c>503 database_busy</c> with <c>Retry-After</c>.</summary>
     [Range(0, 60_000)] public int MaxQueueWaitMilliseconds { get; set; } = 1_000;

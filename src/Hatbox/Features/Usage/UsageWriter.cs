@@ -29,6 +29,7 @@ internal sealed class UsageWriter(IServiceScopeFactory scopes) : IAsyncDisposabl
 
     AsyncServiceScope? _scope;
     DbConnection? _connection;
+    (DbCommand Command, DbParameter[] Parameters)? _upsert;
 
     public async Task WriteAsync(IReadOnlyList<UsageRow> batch, CancellationToken cancellationToken)
     {
@@ -36,16 +37,8 @@ internal sealed class UsageWriter(IServiceScopeFactory scopes) : IAsyncDisposabl
         {
             var connection = await ConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
+            var (command, parameters) = _upsert ??= CreateUpsert(connection);
             command.Transaction = transaction;
-            command.CommandText = Upsert;
-            var parameters = ParameterNames.Select(name =>
-                {
-                    var parameter = command.CreateParameter();
-                    parameter.ParameterName = name;
-                    command.Parameters.Add(parameter);
-                    return parameter;
-                }).ToArray();
             foreach (var row in batch)
             {
                 parameters[0].Value = row.Key.OrganizationId;
@@ -70,6 +63,21 @@ internal sealed class UsageWriter(IServiceScopeFactory scopes) : IAsyncDisposabl
         }
     }
 
+    // One command for the connection's life: the provider compiles its SQL once, not at every commit.
+    static (DbCommand, DbParameter[]) CreateUpsert(DbConnection connection)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = Upsert;
+        var parameters = ParameterNames.Select(name =>
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            command.Parameters.Add(parameter);
+            return parameter;
+        }).ToArray();
+        return (command, parameters);
+    }
+
     async Task<DbConnection> ConnectionAsync(CancellationToken cancellationToken)
     {
         if (_connection is { State: ConnectionState.Open } open)
@@ -87,6 +95,11 @@ internal sealed class UsageWriter(IServiceScopeFactory scopes) : IAsyncDisposabl
 
     async Task CloseAsync()
     {
+        if (_upsert is { } upsert)
+        {
+            _upsert = null;
+            await upsert.Command.DisposeAsync();
+        }
         _connection = null;
         if (_scope is { } scope)
         {
