@@ -1,3 +1,6 @@
+using System.CommandLine;
 using Hatbox.Cli;
 
-return await HatboxCli.Create().Parse(args).InvokeAsync();
+// No termination timeout of the command line's own: its default answered SIGTERM by killing the
+// process after 2 s, in-flight requests and all. `serve` drains on SIGTERM/SIGINT itself (ServeCommand).
+return await HatboxCli.Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

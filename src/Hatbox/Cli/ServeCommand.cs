@@ -4,10 +4,15 @@ using Hatbox.Hosting;
 using Hatbox.Pipeline;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
 
 namespace Hatbox.Cli;
 
-/// <summary><c>hatbox serve</c>: migrate the platform database, then serve until stopped.</summary>
+/// <summary>
+/// <c>hatbox serve</c>: migrate the platform database, then serve until stopped. On SIGTERM or
+/// SIGINT the host stops accepting, lets in-flight requests finish for up to
+/// <see cref="ServerOptions.ShutdownDrainSeconds"/>, flushes usage and exits 0 (issue 17 item 4).
+/// </summary>
 internal static class ServeCommand
 {
     public static Command Create()
@@ -26,13 +31,19 @@ internal static class ServeCommand
             using var console = BufferedConsole.Install();
             // The access log hands its lines to the buffered console as UTF-8 (AccessLog); given
             // Console.Out, which is the console behind a synchronizing wrapper, it would go through strings.
-            await using var app = HatboxApp.Build(settings, builder => builder.Services.AddSingleton(
-                provider => new AccessLog(console, provider.GetRequiredService<TimeProvider>())));
+            await using var app = HatboxApp.Build(settings, builder =>
+            {
+                builder.Services.AddSingleton(provider => new AccessLog(console, provider.GetRequiredService<TimeProvider>()));
+                // The host's console lifetime turns SIGTERM and SIGINT into a stop that waits this long for requests.
+                builder.Services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) =>
+                    host.ShutdownTimeout = TimeSpan.FromSeconds(server.Value.ShutdownDrainSeconds));
+            });
             await PlatformDatabaseMigrator.MigrateAsync(app.Services, cancellationToken);
             await app.StartAsync(cancellationToken);
             PrintBanner(app);
             console.FlushNow();
             await app.WaitForShutdownAsync(cancellationToken);
+            // Disposing stops the host (if the wait ended another way), then the SQL threads and stores.
             return 0;
         });
         return command;

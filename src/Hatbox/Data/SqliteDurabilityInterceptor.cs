@@ -10,13 +10,15 @@ namespace Hatbox.Data;
 /// </summary>
 internal sealed class SqliteDurabilityInterceptor : DbConnectionInterceptor
 {
-    const string Pragmas = "PRAGMA synchronous=FULL;";
+    // Set, then read back in the same call: a connection that did not take it must not serve.
+    const string Pragmas = "PRAGMA synchronous=FULL; PRAGMA synchronous;";
+    const long Full = 2;
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
         using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
-        command.ExecuteNonQuery();
+        Check(command.ExecuteScalar());
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData,
@@ -24,6 +26,14 @@ internal sealed class SqliteDurabilityInterceptor : DbConnectionInterceptor
     {
         await using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        Check(await command.ExecuteScalarAsync(cancellationToken));
+    }
+
+    static void Check(object? synchronous)
+    {
+        if (Convert.ToInt64(synchronous, System.Globalization.CultureInfo.InvariantCulture) != Full)
+        {
+            throw new InvalidOperationException($"A platform database connection runs with synchronous={synchronous}, not FULL.");
+        }
     }
 }

@@ -28,4 +28,7 @@ internal sealed class ServerOptions
 
     /// <summary>Proxies (IP addresses or CIDR ranges) whose <c>X-Forwarded-Proto</c> and <c>-For</c> are believed.</summary>
     public string[] TrustedProxies { get; set; } = [];
+
+    /// <summary>On SIGTERM/SIGINT, how long <c>serve</c> lets in-flight requests finish before it stops anyway.</summary>
+    [Range(1, 3600)] public int ShutdownDrainSeconds { get; set; } = 30;
 }

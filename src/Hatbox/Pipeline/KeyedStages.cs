@@ -43,6 +43,7 @@ internal sealed class KeyedStages(
             return;
         }
         var failedWith = 0;
+        var metered = metering.Begin(context, caller, now, started);
         try
         {
             refusal = await origins.CheckAsync(context, caller)
@@ -63,7 +64,7 @@ internal sealed class KeyedStages(
         }
         finally
         {
-            metering.Record(context, caller, now, started, failedWith);
+            await metered.EndAsync(failedWith);
         }
     }
 }

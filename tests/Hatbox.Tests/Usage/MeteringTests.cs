@@ -77,7 +77,7 @@ public sealed class MeteringTests
         for (var i = 0; i < 3; i++)
         {
             recorder.Record(new UsageKey(tenant.OrganizationId, tenant.WorkspaceId, "key_test", BillingMonth.Day(DateTimeOffset.UtcNow),
-                "authentication", 200), 0, 0, TimeSpan.FromMilliseconds(1));
+                "authentication", 200), 1, 0, 0, TimeSpan.FromMilliseconds(1));
         }
 
         // What follows the write (the quota-notice check) may stop at the cancellation; the counts may not.

@@ -114,7 +114,7 @@ public sealed class RedisQuotaCounterTests(RedisServer redis) : IClassFixture<Re
         for (var i = 0; i < admitted + refused; i++)
         {
             recorder.Record(new UsageKey(tenant.OrganizationId, tenant.WorkspaceId, tenant.KeyId, day, "db", i < admitted ? 200 : 429),
-                0, 0, TimeSpan.FromMilliseconds(1));
+                1, 0, 0, TimeSpan.FromMilliseconds(1));
         }
         await recorder.FlushAsync(Ct);
         // The flush's quota-notice check counts, and so seeds the counter; these tests start without one.

@@ -15,7 +15,7 @@ internal static class DbEndpoints
 {
     public static RouteGroupBuilder MapDb(this IEndpointRouteBuilder api)
     {
-        var db = api.MapGroup("/db").WithTags("Database").RequireApiKey();
+        var db = api.MapGroup("/db").WithTags("Database").RequireApiKey().AddEndpointFilter<DbAdmissionFilter>();
 
         db.MapPost("/query", ExecuteQuery).WithName("ExecuteDbQuery");
         db.MapPost("/insert", InsertRecord).WithName("InsertDbRecord");
@@ -53,7 +53,8 @@ internal static class DbEndpoints
         }
         var growth = Math.Max(1, http.Request.ContentLength ?? request.Query.Length);
         var query = new TenantQuery(request.Query, parameters.Value!,
-            token => storage.CheckAsync(caller, growth, http.RequestServices, token));
+            token => storage.CheckAsync(caller, growth, http.RequestServices, token))
+        { Allowance = storage.AllowanceFor(caller) };
 
         var outcome = await databases.Get(caller.WorkspaceId, environment.Value).QueryAsync(query, ct);
         if (!outcome.Succeeded)

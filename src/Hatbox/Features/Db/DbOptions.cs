@@ -51,5 +51,20 @@ internal sealed class DbOptions
     /// <summary>How long an organization's measured storage is reused by the quota check in front of writes.</summary>
     [Range(0, 600_000)] public int StorageMeasureCacheMilliseconds { get; set; } = 2_000;
 
+    /// <summary>
+    /// Threads that run tenant SQL (SQLite's calls are synchronous), apart from the thread pool that
+    /// answers every other request, and the statements that may run at once on the whole server.
+    /// </summary>
+    [Range(1, 256)] public int SqlThreads { get; set; } = 4;
+
+    /// <summary>Statements one organization may run at once; the next wait their turn in <see cref="DbAdmission"/>.</summary>
+    [Range(1, 256)] public int MaxConcurrentStatementsPerOrganization { get; set; } = 2;
+
+    /// <summary>Statements of one organization that may wait for a turn; one more is <c>503 database_busy</c> at once.</summary>
+    [Range(0, 10_000)] public int MaxQueuedStatementsPerOrganization { get; set; } = 128;
+
+    /// <summary>How long a statement may wait for its turn before it is <c>503 database_busy</c> with <c>Retry-After</c>.</summary>
+    [Range(0, 60_000)] public int MaxQueueWaitMilliseconds { get; set; } = 1_000;
+
     public TimeSpan QueryTimeout => TimeSpan.FromMilliseconds(QueryTimeoutMilliseconds);
 }

@@ -24,6 +24,8 @@ internal static class DbServiceCollectionExtensions
                 : provider.GetRequiredService<SqliteTenantDatabaseProvider>(),
             provider.GetRequiredService<ITenantChangeFeed>()));
         services.AddSingleton<DbStorageGate>();
+        services.AddSingleton<DbAdmission>();
+        services.AddSingleton<DbAdmissionFilter>();
         services.AddScoped<IStorageMeter, TenantDatabaseMeter>();
         return services;
     }

@@ -11,7 +11,8 @@ namespace Hatbox.Features.Db;
 /// queries every feature's meter, which would cost more than the write itself, so an organization's
 /// measurement is reused for <see cref="DbOptions.StorageMeasureCacheMilliseconds"/>, and each write
 /// let through adds its size to it in the meantime, so the estimate only errs on the safe side.
-/// <c>max_page_count</c> stops a single runaway statement in between.
+/// <see cref="AllowanceFor"/> then limits the statement itself while it runs (the SQLite engine sets
+/// <c>max_page_count</c> from it), and the bytes it really added are added to the measurement.
 /// </summary>
 internal sealed class DbStorageGate(PlanCatalog plans, IOptions<DbOptions> options, TimeProvider time)
 {
@@ -41,6 +42,24 @@ internal sealed class DbStorageGate(PlanCatalog plans, IOptions<DbOptions> optio
         Interlocked.Add(ref measurement.Used, -growth);
         return new ApiError(StatusCodes.Status413PayloadTooLarge, ErrorTypes.InvalidRequest, StorageQuota.ExceededCode,
             $"This organization's plan stores up to {limit} bytes and {after - growth} are in use.");
+    }
+
+    /// <summary>The plan's storage left to <paramref name="caller"/>'s organization, for one statement while it runs.</summary>
+    public IStorageAllowance AllowanceFor(ApiCaller caller) => new Allowance(this, caller.OrganizationId, plans.Get(caller.Plan).StorageBytes);
+
+    sealed class Allowance(DbStorageGate gate, string organizationId, long limit) : IStorageAllowance
+    {
+        // The measurement of the moment: a newer one already includes what older statements added.
+        public long RemainingBytes() =>
+            gate._measured.TryGetValue(organizationId, out var measurement) ? Math.Max(0, limit - Volatile.Read(ref measurement.Used)) : limit;
+
+        public void Grew(long bytes)
+        {
+            if (bytes != 0 && gate._measured.TryGetValue(organizationId, out var measurement))
+            {
+                Interlocked.Add(ref measurement.Used, bytes);
+            }
+        }
     }
 
     sealed class Measurement(long used, long at)

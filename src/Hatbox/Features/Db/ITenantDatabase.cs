@@ -54,7 +54,15 @@ internal interface ITenantDatabaseProvider
 /// storage quota, without the engine knowing about plans.
 /// </summary>
 internal sealed record TenantQuery(
-    string Sql, SqlParameters Parameters, Func<CancellationToken, Task<ApiError?>> BeforeGrowingWrite);
+    string Sql, SqlParameters Parameters, Func<CancellationToken, Task<ApiError?>> BeforeGrowingWrite)
+{
+    /// <summary>
+    /// When set, a write is stopped while it runs once it would add more than the allowance's
+    /// remaining bytes (<c>storage_quota_exceeded</c>), so a short statement that builds a lot of
+    /// data cannot write past the plan; null leaves only the engine's own ceiling.
+    /// </summary>
+    public IStorageAllowance? Allowance { get; init; }
+}
 
 /// <summary>A column name from the request and the value for it; <paramref name="Param"/> names it in errors.</summary>
 internal readonly record struct ColumnValue(string Column, JsonElement Value, string Param);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Hatbox.Features.ApiKeys;
 
 namespace Hatbox.Features.Usage;
@@ -13,21 +12,17 @@ namespace Hatbox.Features.Usage;
 internal sealed class MeteringStage(UsageRecorder usage)
 {
     /// <summary>
-    /// Counts the request that started at <paramref name="started"/> (a Stopwatch timestamp) on
-    /// <paramref name="now"/>'s day, with <paramref name="failedWith"/>, the status of an exception's
-    /// answer not yet written, or else the response's.
+    /// Starts metering the request that started at <paramref name="started"/> (a Stopwatch timestamp),
+    /// counted on <paramref name="now"/>'s day; end it with <see cref="MeteredRequest.EndAsync"/>.
     /// </summary>
-    public void Record(HttpContext context, ApiCaller caller, DateTimeOffset now, long started, int failedWith) =>
-        usage.Record(
-            new UsageKey(caller.OrganizationId, caller.WorkspaceId, caller.KeyId, BillingMonth.Day(now),
-                EndpointGroup(context), failedWith != 0 ? failedWith : context.Response.StatusCode),
-            context.Request.ContentLength ?? 0, context.Response.ContentLength ?? 0, Stopwatch.GetElapsedTime(started));
+    public MeteredRequest Begin(HttpContext context, ApiCaller caller, DateTimeOffset now, long started) =>
+        new(usage, context, caller, now, started);
 
     /// <summary>
     /// The first path segment (<c>db</c>, <c>storage</c>, <c>flows</c>, <c>authentication</c>),
     /// unless the endpoint names its group (the AI routes under <c>/db</c> count as <c>ai</c>).
     /// </summary>
-    static string EndpointGroup(HttpContext context)
+    internal static string EndpointGroup(HttpContext context)
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<MeteringGroupMetadata>() is { } named)
         {

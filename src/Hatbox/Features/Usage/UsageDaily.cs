@@ -29,6 +29,9 @@ internal sealed class UsageDaily
     public static readonly Expression<Func<UsageDaily, bool>> Billed = u => u.StatusCode != 429 && u.StatusCode != 503;
 
     public static readonly Func<UsageDaily, bool> IsBilled = Billed.Compile();
+
+    /// <summary><see cref="Billed"/> for one request's status.</summary>
+    public static bool IsBilledStatus(int status) => status is not 429 and not 503;
 }
 
 internal sealed class UsageDailyConfiguration : IEntityTypeConfiguration<UsageDaily>

@@ -29,6 +29,7 @@ internal static class UsageServiceCollectionExtensions
         services.AddSingleton<QuotaStage>();
         services.AddSingleton<MeteringStage>();
         services.AddSingleton<QuotaNotices>();
+        services.AddSingleton<UsageWriter>();
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService(provider => provider.GetRequiredService<UsageRecorder>());
         services.AddScoped<UsageService>();

@@ -43,6 +43,12 @@ internal sealed class SqliteGuard
 
     public void Reset() => Denied = null;
 
+    /// <summary>
+    /// True only while the platform runs its own PRAGMA on the connection (<see cref="SqliteTenantConnection"/>'s
+    /// size limit), never during a caller's statement.
+    /// </summary>
+    public bool PlatformPragma { get; set; }
+
     /// <summary>The authorizer callback: <paramref name="third"/> is the database name for most actions.</summary>
     public int Authorize(object? state, int action, string? first, string? second, string? third, string? trigger)
     {
@@ -54,7 +60,7 @@ internal sealed class SqliteGuard
             // DROP COLUMN is the one ALTER TABLE that names a column here (alter.c): it destroys data.
             AlterTable => third is null ? null : "DROP COLUMN",
             Function => second is not null && DeniedFunctions.Contains(second) ? $"The function {second}()" : null,
-            Pragma => first is not null && AllowedPragmas.Contains(first) ? null : "PRAGMA",
+            Pragma => PlatformPragma || (first is not null && AllowedPragmas.Contains(first)) ? null : "PRAGMA",
             Attach or Detach => "ATTACH, DETACH and VACUUM",
             Transaction or Savepoint => "Transaction control (each statement is its own transaction)",
             CreateTrigger or CreateTempTrigger => "CREATE TRIGGER",

@@ -7,20 +7,25 @@ namespace Hatbox.Features.Db.Sqlite;
 /// Runs one statement on the right connection of a tenant database. A statement that may read is
 /// first compiled on a reader: reads run there, beside any writer (WAL), and only one that
 /// <c>sqlite3_stmt_readonly</c> says writes waits for the database's one writer. A refused or
-/// failing statement therefore never takes the write lock nor creates the file.
+/// failing statement therefore never takes the write lock nor creates the file. Waiting for a
+/// connection is asynchronous; the SQLite calls themselves run on <see cref="SqliteThreads"/>.
 /// </summary>
-internal sealed class SqliteStatementRunner(SqliteConnectionPool pool, DbEnvironment environment, DbOptions options)
+internal sealed class SqliteStatementRunner(SqliteConnectionPool pool, SqliteThreads threads, DbEnvironment environment, DbOptions options)
 {
     static readonly Func<CancellationToken, Task<ApiError?>> NoCheck = _ => Task.FromResult<ApiError?>(null);
 
     /// <summary>The platform's own read (catalog queries); never a write.</summary>
     public Task<Outcome<QueryResult>> ReadAsync(string sql, SqlParameters parameters, CancellationToken cancellationToken) =>
-        RunAsync(sql, parameters, tenantStatement: false, NoCheck, cancellationToken);
+        RunAsync(sql, parameters, tenantStatement: false, NoCheck, null, cancellationToken);
 
-    /// <summary>A caller's statement; <paramref name="beforeWrite"/> runs only if it turns out to write.</summary>
+    /// <summary>
+    /// A caller's statement; <paramref name="beforeWrite"/> runs only if it turns out to write, and
+    /// <paramref name="allowance"/>, when set, bounds how much the write may add while it runs.
+    /// </summary>
     public Task<Outcome<QueryResult>> RunTenantAsync(
-        string sql, SqlParameters parameters, Func<CancellationToken, Task<ApiError?>> beforeWrite, CancellationToken cancellationToken) =>
-        RunAsync(sql, parameters, tenantStatement: true, beforeWrite, cancellationToken);
+        string sql, SqlParameters parameters, Func<CancellationToken, Task<ApiError?>> beforeWrite, IStorageAllowance? allowance,
+        CancellationToken cancellationToken) =>
+        RunAsync(sql, parameters, tenantStatement: true, beforeWrite, allowance, cancellationToken);
 
     /// <summary>A statement nobody vouches for: compiled and run on a <c>query_only</c> reader, refused if it would write.</summary>
     public async Task<Outcome<QueryResult>> ReadOnlyTenantAsync(string sql, SqlParameters parameters, CancellationToken cancellationToken)
@@ -44,12 +49,12 @@ internal sealed class SqliteStatementRunner(SqliteConnectionPool pool, DbEnviron
             return writer.Error!;
         }
         using var lease = writer.Value;
-        return TryRun(lease.Connection, sql, parameters, tenantStatement: false, cancellationToken)!.Value;
+        return await threads.RunAsync(() => RunOnWriter(lease.Connection, sql, parameters, tenantStatement: false, null, cancellationToken));
     }
 
     async Task<Outcome<QueryResult>> RunAsync(
         string sql, SqlParameters parameters, bool tenantStatement,
-        Func<CancellationToken, Task<ApiError?>> beforeWrite, CancellationToken cancellationToken)
+        Func<CancellationToken, Task<ApiError?>> beforeWrite, IStorageAllowance? allowance, CancellationToken cancellationToken)
     {
         var reader = await pool.RentReaderAsync(cancellationToken);
         if (!reader.Succeeded)
@@ -58,7 +63,7 @@ internal sealed class SqliteStatementRunner(SqliteConnectionPool pool, DbEnviron
         }
         using (var lease = reader.Value)
         {
-            if (TryRun(lease.Connection, sql, parameters, tenantStatement, cancellationToken) is { } answered)
+            if (await threads.RunAsync(() => TryRun(lease.Connection, sql, parameters, tenantStatement, cancellationToken)) is { } answered)
             {
                 return answered;
             }
@@ -74,7 +79,31 @@ internal sealed class SqliteStatementRunner(SqliteConnectionPool pool, DbEnviron
         }
         using (var lease = writer.Value)
         {
-            return TryRun(lease.Connection, sql, parameters, tenantStatement, cancellationToken)!.Value;
+            return await threads.RunAsync(() => RunOnWriter(lease.Connection, sql, parameters, tenantStatement, allowance, cancellationToken));
+        }
+    }
+
+    /// <summary>
+    /// A write, limited to the allowance while it runs (SQLITE_FULL past it, which is
+    /// <c>storage_quota_exceeded</c>), then the WAL trimmed, since its bytes count toward the quota too.
+    /// </summary>
+    Outcome<QueryResult> RunOnWriter(
+        SqliteTenantConnection connection, string sql, SqlParameters parameters, bool tenantStatement,
+        IStorageAllowance? allowance, CancellationToken cancellationToken)
+    {
+        var pages = allowance is null ? 0 : connection.LimitGrowth(allowance.RemainingBytes());
+        try
+        {
+            return TryRun(connection, sql, parameters, tenantStatement, cancellationToken)!.Value;
+        }
+        finally
+        {
+            if (allowance is not null)
+            {
+                allowance.Grew(connection.GrowthSince(pages));
+                connection.RemoveGrowthLimit();
+            }
+            connection.TrimWal();
         }
     }
 

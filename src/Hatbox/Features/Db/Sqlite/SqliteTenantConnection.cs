@@ -14,6 +14,14 @@ internal sealed class SqliteTenantConnection : IDisposable
     /// <summary>VM instructions between deadline checks: a few microseconds of work.</summary>
     const int ProgressInterval = 1000;
 
+    /// <summary>
+    /// A WAL past this is checkpointed and truncated right after the write that grew it: its bytes
+    /// count toward the storage quota, and a rolled-back runaway statement leaves its pages there.
+    /// </summary>
+    internal const long WalTrimBytes = 1024 * 1024;
+
+    const int BusyTimeoutMilliseconds = 5000;
+
     readonly SqliteGuard _guard = new();
     // Held here too: SQLite keeps only a native pointer to these callbacks.
     readonly strdelegate_authorizer _authorize;
@@ -21,10 +29,14 @@ internal sealed class SqliteTenantConnection : IDisposable
     long _deadline = long.MaxValue;
     CancellationToken _cancellation;
 
-    SqliteTenantConnection(sqlite3 handle, SqliteConnectionKind kind)
+    readonly string _walPath;
+    long _maxPages;
+
+    SqliteTenantConnection(sqlite3 handle, SqliteConnectionKind kind, string path)
     {
         Handle = handle;
         Kind = kind;
+        _walPath = path + "-wal";
         _authorize = _guard.Authorize;
         _progress = OnProgress;
     }
@@ -56,7 +68,7 @@ internal sealed class SqliteTenantConnection : IDisposable
             handle?.Dispose();
             throw new IOException($"Could not open a tenant database (SQLite {rc}: {message}).");
         }
-        var connection = new SqliteTenantConnection(handle, kind);
+        var connection = new SqliteTenantConnection(handle, kind, path);
         try
         {
             connection.Configure(options);
@@ -80,11 +92,26 @@ internal sealed class SqliteTenantConnection : IDisposable
             SqliteConnectionKind.Writer => $"""
                 PRAGMA auto_vacuum=FULL; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
                 PRAGMA journal_size_limit={4 * 1024 * 1024}; PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;
-                PRAGMA busy_timeout=5000; PRAGMA max_page_count={Math.Max(1, options.MaxDatabaseBytes / 4096)};
+                PRAGMA busy_timeout={BusyTimeoutMilliseconds};
                 """,
-            SqliteConnectionKind.Reader => "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF; PRAGMA busy_timeout=5000; PRAGMA query_only=1;",
+            SqliteConnectionKind.Reader =>
+                $"PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF; PRAGMA busy_timeout={BusyTimeoutMilliseconds}; PRAGMA query_only=1;",
             _ => "PRAGMA trusted_schema=OFF; PRAGMA query_only=1;",
         });
+
+        // Read back, not assumed: an answered write must be on disk, and a file connection that is
+        // not FULL (a SQLite build with another default, a PRAGMA that did not take) must not serve.
+        Synchronous = Pragma("PRAGMA synchronous");
+        if (Kind != SqliteConnectionKind.Empty && Synchronous != FullSynchronous)
+        {
+            throw new IOException($"A tenant database connection runs with synchronous={Synchronous}, not FULL.");
+        }
+        PageSize = Pragma("PRAGMA page_size");
+        _maxPages = Math.Max(1, options.MaxDatabaseBytes / PageSize);
+        if (Kind == SqliteConnectionKind.Writer)
+        {
+            Pragma($"PRAGMA max_page_count={_maxPages}");
+        }
 
         DbConfig(raw.SQLITE_DBCONFIG_DEFENSIVE, 1);
         DbConfig(raw.SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0);
@@ -98,6 +125,86 @@ internal sealed class SqliteTenantConnection : IDisposable
 
         raw.sqlite3_set_authorizer(Handle, _authorize, null);
         raw.sqlite3_progress_handler(Handle, ProgressInterval, _progress, null);
+    }
+
+    const long FullSynchronous = 2;
+
+    public long PageSize { get; private set; }
+
+    /// <summary>The connection's <c>PRAGMA synchronous</c> as SQLite reports it: 2 (FULL) on every file connection.</summary>
+    public long Synchronous { get; private set; }
+
+    /// <summary>
+    /// Lets the database grow by at most <paramref name="bytes"/> (and never past <c>Db:MaxDatabaseBytes</c>)
+    /// until <see cref="RemoveGrowthLimit"/>: a statement that would pass it fails with SQLITE_FULL
+    /// while it runs. Answers the page count now, for <see cref="GrowthSince"/>.
+    /// </summary>
+    public long LimitGrowth(long bytes)
+    {
+        var pages = PlatformPragma("PRAGMA page_count");
+        // SQLite never sets it below the current size, so a full database can still shrink.
+        PlatformPragma($"PRAGMA max_page_count={Math.Min(_maxPages, pages + (Math.Max(0, bytes) / PageSize))}");
+        return pages;
+    }
+
+    /// <summary>Bytes the database grew (or, negative, shrank) by since it had <paramref name="pages"/> pages.</summary>
+    public long GrowthSince(long pages) => (PlatformPragma("PRAGMA page_count") - pages) * PageSize;
+
+    public void RemoveGrowthLimit() => PlatformPragma($"PRAGMA max_page_count={_maxPages}");
+
+    /// <summary>
+    /// Checkpoints and truncates a WAL past <see cref="WalTrimBytes"/>, without waiting: if a reader
+    /// holds an old snapshot the checkpoint gives up (SQLITE_BUSY) and the next write tries again.
+    /// </summary>
+    public void TrimWal()
+    {
+        var wal = new FileInfo(_walPath);
+        if (!wal.Exists || wal.Length <= WalTrimBytes)
+        {
+            return;
+        }
+        raw.sqlite3_busy_timeout(Handle, 0);
+        try
+        {
+            _ = raw.sqlite3_wal_checkpoint_v2(Handle, "main", raw.SQLITE_CHECKPOINT_TRUNCATE, out _, out _);
+        }
+        finally
+        {
+            raw.sqlite3_busy_timeout(Handle, BusyTimeoutMilliseconds);
+        }
+    }
+
+    /// <summary>A PRAGMA of the platform's on a connection whose authorizer denies them to callers; answers its first value.</summary>
+    long PlatformPragma(string sql)
+    {
+        _guard.PlatformPragma = true;
+        try
+        {
+            return Pragma(sql);
+        }
+        finally
+        {
+            _guard.PlatformPragma = false;
+        }
+    }
+
+    long Pragma(string sql)
+    {
+        var rc = raw.sqlite3_prepare_v2(Handle, sql, out var statement);
+        if (rc != raw.SQLITE_OK)
+        {
+            statement?.Dispose();
+            throw new IOException($"Could not run a platform PRAGMA on a tenant database (SQLite {rc}: {raw.sqlite3_errmsg(Handle).utf8_to_string()}).");
+        }
+        using (statement)
+        {
+            rc = raw.sqlite3_step(statement);
+            if (rc is not raw.SQLITE_ROW and not raw.SQLITE_DONE)
+            {
+                throw new IOException($"A platform PRAGMA failed on a tenant database (SQLite {rc}: {raw.sqlite3_errmsg(Handle).utf8_to_string()}).");
+            }
+            return rc == raw.SQLITE_ROW ? raw.sqlite3_column_int64(statement, 0) : 0;
+        }
     }
 
     /// <summary>Starts the clock for one statement; dispose the scope when the statement is done.</summary>

@@ -8,9 +8,10 @@ namespace Hatbox.Features.Db.Sqlite;
 /// checks, and insert, update and delete built from the schema (<see cref="SqliteRecordSql"/>).
 /// Which connection runs what is <see cref="SqliteStatementRunner"/>'s business.
 /// </summary>
-internal sealed class SqliteTenantDatabase(SqliteConnectionPool pool, DbEnvironment environment, DbOptions options) : ITenantDatabase
+internal sealed class SqliteTenantDatabase(SqliteConnectionPool pool, SqliteThreads threads, DbEnvironment environment, DbOptions options)
+    : ITenantDatabase
 {
-    readonly SqliteStatementRunner _runner = new(pool, environment, options);
+    readonly SqliteStatementRunner _runner = new(pool, threads, environment, options);
     readonly SqliteSchemaCache _schema = new();
 
     internal SqliteConnectionPool Pool => pool;
@@ -41,7 +42,7 @@ internal sealed class SqliteTenantDatabase(SqliteConnectionPool pool, DbEnvironm
         {
             wrote = true;
             return shape.Verb == SqlVerb.Delete ? null : await query.BeforeGrowingWrite(ct);
-        }, cancellationToken);
+        }, query.Allowance, cancellationToken);
         if (wrote)
         {
             // Any write may have been CREATE or ALTER TABLE.

@@ -15,6 +15,7 @@ internal sealed class SqliteTenantDatabaseProvider : ITenantDatabaseProvider, ID
     readonly DbOptions _options;
     readonly TimeProvider _time;
     readonly ITimer _sweeper;
+    readonly SqliteThreads _threads;
 
     public SqliteTenantDatabaseProvider(TenantDatabasePaths paths, IOptions<DbOptions> options, TimeProvider time)
     {
@@ -22,6 +23,7 @@ internal sealed class SqliteTenantDatabaseProvider : ITenantDatabaseProvider, ID
         _options = options.Value;
         _time = time;
         SqliteHeapLimit.Apply(_options);
+        _threads = new SqliteThreads(_options.SqlThreads);
         var idle = TimeSpan.FromSeconds(_options.IdleConnectionSeconds);
         _sweeper = time.CreateTimer(_ => CloseIdle(idle), null, idle, idle);
     }
@@ -31,7 +33,7 @@ internal sealed class SqliteTenantDatabaseProvider : ITenantDatabaseProvider, ID
 
     // A factory that loses a race to GetOrAdd leaves a pool that never opened a connection.
     SqliteTenantDatabase Create(string workspaceId, DbEnvironment environment) => new(
-        new SqliteConnectionPool(_paths.DatabaseFile(workspaceId, environment), _options, _time), environment, _options);
+        new SqliteConnectionPool(_paths.DatabaseFile(workspaceId, environment), _options, _time), _threads, environment, _options);
 
     void CloseIdle(TimeSpan idle)
     {
@@ -44,6 +46,7 @@ internal sealed class SqliteTenantDatabaseProvider : ITenantDatabaseProvider, ID
     public void Dispose()
     {
         _sweeper.Dispose();
+        _threads.Dispose();
         foreach (var database in _databases.Values)
         {
             database.Pool.Dispose();
