@@ -1,5 +1,3 @@
-using BenchmarkDotNet.Running;
-
 if (args is ["pipeline", ..])
 {
     await Hatbox.Benchmarks.PipelineBenchmarks.LoopAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000,

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Hatbox.Hosting;
 using Hatbox.Pipeline;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Hatbox.UnitTests;
 

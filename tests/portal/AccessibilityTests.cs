@@ -1,6 +1,4 @@
-using Deque.AxeCore.Playwright;
 using Hatbox.PortalTests.Infrastructure;
-using Microsoft.Playwright;
 
 namespace Hatbox.PortalTests;
 

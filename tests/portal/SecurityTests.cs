@@ -1,6 +1,5 @@
 using Hatbox.Features.ApiKeys;
 using Hatbox.PortalTests.Infrastructure;
-using Microsoft.Playwright;
 
 namespace Hatbox.PortalTests;
 

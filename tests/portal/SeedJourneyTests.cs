@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Hatbox.Features.Domains;
 using Hatbox.PortalTests.Infrastructure;
-using Microsoft.Playwright;
 
 namespace Hatbox.PortalTests;
 

@@ -19,6 +19,7 @@ internal sealed class HatboxDbContext(DbContextOptions<HatboxDbContext> options)
 {
     public DbSet<User> Users => Set<User>();
     public DbSet<Session> Sessions => Set<Session>();
+    public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<Workspace> Workspaces => Set<Workspace>();
     public DbSet<Membership> Memberships => Set<Membership>();

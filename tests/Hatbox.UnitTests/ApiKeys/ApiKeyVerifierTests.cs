@@ -1,7 +1,6 @@
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Workspaces;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Hatbox.UnitTests.ApiKeys;
 

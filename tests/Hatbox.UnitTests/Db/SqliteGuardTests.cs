@@ -1,7 +1,6 @@
 using Hatbox.Features.Db.Sqlite;
 using Hatbox.Common.Errors;
 using Hatbox.Features.Db;
-using SQLitePCL;
 
 namespace Hatbox.UnitTests.Db;
 

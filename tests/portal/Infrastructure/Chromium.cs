@@ -1,5 +1,3 @@
-using Microsoft.Playwright;
-
 [assembly: AssemblyFixture(typeof(Hatbox.PortalTests.Infrastructure.Chromium))]
 
 namespace Hatbox.PortalTests.Infrastructure;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Hatbox.Features.Accounts;
@@ -14,6 +15,12 @@ internal static class AccountsServiceCollectionExtensions
         services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<AccountService>();
         services.AddScoped<SessionService>();
+        services.AddScoped<AccountTokens>();
+        services.TryAddKeyedSingleton(AccountTokens.ClockKey, (provider, _) => provider.GetRequiredService<TimeProvider>());
+        services.AddScoped<AccountLinks>();
+        services.AddScoped<EmailVerification>();
+        services.AddScoped<PasswordReset>();
+        services.AddScoped<SignInHandoff>();
         services.AddScoped<SessionCookieEvents>();
         services.AddSingleton<SignInThrottle>();
 
