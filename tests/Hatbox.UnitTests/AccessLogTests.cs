@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Hatbox.Hosting;
 using Hatbox.Pipeline;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hatbox.UnitTests;
 

@@ -1,5 +1,6 @@
 using Hatbox.Features.ApiKeys;
 using Hatbox.PortalTests.Infrastructure;
+using Microsoft.Playwright;
 
 namespace Hatbox.PortalTests;
 

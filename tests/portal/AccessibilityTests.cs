@@ -1,4 +1,6 @@
+using Deque.AxeCore.Playwright;
 using Hatbox.PortalTests.Infrastructure;
+using Microsoft.Playwright;
 
 namespace Hatbox.PortalTests;
 

@@ -1,6 +1,7 @@
 using Hatbox.Features.Accounts;
 using Hatbox.Features.Versions;
 using Hatbox.PortalTests.Infrastructure;
+using Microsoft.Playwright;
 
 namespace Hatbox.PortalTests;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Hatbox.Features.Domains;
 using Hatbox.PortalTests.Infrastructure;
+using Microsoft.Playwright;
 
 namespace Hatbox.PortalTests;
 

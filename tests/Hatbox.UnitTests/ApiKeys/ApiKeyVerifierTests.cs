@@ -1,6 +1,7 @@
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Workspaces;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hatbox.UnitTests.ApiKeys;
 

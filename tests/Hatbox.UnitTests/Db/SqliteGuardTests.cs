@@ -1,6 +1,7 @@
 using Hatbox.Features.Db.Sqlite;
 using Hatbox.Common.Errors;
 using Hatbox.Features.Db;
+using SQLitePCL;
 
 namespace Hatbox.UnitTests.Db;
 

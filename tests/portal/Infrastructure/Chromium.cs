@@ -1,3 +1,5 @@
+using Microsoft.Playwright;
+
 [assembly: AssemblyFixture(typeof(Hatbox.PortalTests.Infrastructure.Chromium))]
 
 namespace Hatbox.PortalTests.Infrastructure;

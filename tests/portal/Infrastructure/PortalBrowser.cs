@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Playwright;
 
 namespace Hatbox.PortalTests.Infrastructure;
 
