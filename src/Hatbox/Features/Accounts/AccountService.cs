@@ -71,7 +71,7 @@ internal sealed class AccountService(
         var normalized = NormalizeEmail(email);
         var user = normalized is null ? null : await db.Users.FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
         var now = time.GetUtcNow();
-        if (user is null || password is null)
+        if (user is null || password is null || password.Length > MaxPasswordLength)
         {
             // Spend the same time as a real check, so timing does not tell whether the account exists.
             hasher.VerifyHashedPassword(DecoyUser, DecoyHash(), password ?? "");

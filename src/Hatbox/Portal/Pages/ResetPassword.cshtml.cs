@@ -22,7 +22,8 @@ internal sealed class ResetPasswordModel(PasswordReset reset, SessionService ses
             : throttle.TryAttempt(HttpContext) ?? await reset.ResetAsync(Token, Password, ct);
         if (!user.Succeeded)
         {
-            ModelState.AddApiError(user.Error!);
+            // A spent or unknown link is said above the form: there is no token field to show it beside.
+            ModelState.AddApiError(user.Error!.Param == "password" ? user.Error : user.Error with { Param = null });
             Response.StatusCode = user.Error!.Status;
             return Page();
         }

@@ -15,7 +15,7 @@ internal sealed class VerifyEmailModel(EmailVerification verification, SignInThr
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var user = throttle.TryAttempt(HttpContext) ?? await verification.VerifyAsync(Token, ct);
+        var user = await verification.VerifyAsync(Token, ct);
         if (!user.Succeeded)
         {
             ModelState.AddApiError(user.Error! with { Param = null });
