@@ -34,7 +34,7 @@ internal static class HatboxServices
             .UseSqlite(database.ConnectionString)
             .AddInterceptors(new SqliteDurabilityInterceptor(), provider.GetRequiredService<AccessChangeInterceptor>()));
 
-        services.AddAccounts();
+        services.AddAccounts(configuration);
         services.AddWorkspaces();
         services.AddApiKeys();
         services.AddScoped<OrganizationAccess>();

@@ -7,7 +7,8 @@ namespace Hatbox.Portal;
 internal static class PortalServiceCollectionExtensions
 {
     /// <summary>Pages of the e-mail links and of the sign-in handoff, reached before there is a session on this host.</summary>
-    static readonly string[] AnonymousAccountPages = ["/VerifyEmail", "/ForgotPassword", "/ResetPassword", "/HandoffStart", "/HandoffComplete"];
+    static readonly string[] AnonymousAccountPages = ["/VerifyEmail", "/ForgotPassword", "/ResetPassword", "/HandoffStart", "/HandoffComplete",
+        "/SignInExternal", "/ExternalCallback", "/ExternalComplete"];
 
     /// <summary>
     /// The workspace web app: Razor Pages on the session cookie of <c>/v1</c>, going through the

@@ -63,6 +63,35 @@ namespace Hatbox.Data.Migrations
                     b.ToTable("account_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Hatbox.Features.Accounts.External.ExternalLogin", b =>
+                {
+                    b.Property<string>("Provider")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Provider", "Subject");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("external_logins", (string)null);
+                });
+
             modelBuilder.Entity("Hatbox.Features.Accounts.Session", b =>
                 {
                     b.Property<string>("Id")
@@ -576,6 +605,15 @@ namespace Hatbox.Data.Migrations
                 });
 
             modelBuilder.Entity("Hatbox.Features.Accounts.AccountToken", b =>
+                {
+                    b.HasOne("Hatbox.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Hatbox.Features.Accounts.External.ExternalLogin", b =>
                 {
                     b.HasOne("Hatbox.Features.Accounts.User", null)
                         .WithMany()

@@ -1,3 +1,4 @@
+using Hatbox.Features.Accounts.External;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -7,7 +8,7 @@ namespace Hatbox.Features.Accounts;
 
 internal static class AccountsServiceCollectionExtensions
 {
-    public static IServiceCollection AddAccounts(this IServiceCollection services)
+    public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PasswordHasherOptions>().Configure<IOptions<AccountOptions>>(
@@ -55,6 +56,7 @@ internal static class AccountsServiceCollectionExtensions
             csrf.Cookie.SecurePolicy = CookieSecurePolicy.Always;
             csrf.Cookie.Path = "/";
         });
+        services.AddExternalLogins(configuration);
         return services;
     }
 }

@@ -5,7 +5,7 @@
 namespace Hatbox.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class AddAccountVerificationResetAndHandoff : Migration
+    public partial class AddAccountVerificationResetHandoffAndExternalLogins : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -48,6 +48,27 @@ namespace Hatbox.Data.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "external_logins",
+                columns: table => new
+                {
+                    Provider = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_external_logins", x => new { x.Provider, x.Subject });
+                    table.ForeignKey(
+                        name: "FK_external_logins_users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_sessions_SignInId",
                 table: "sessions",
@@ -63,6 +84,11 @@ namespace Hatbox.Data.Migrations
                 name: "IX_account_tokens_UserId_Purpose",
                 table: "account_tokens",
                 columns: new[] { "UserId", "Purpose" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_external_logins_UserId",
+                table: "external_logins",
+                column: "UserId");
         }
 
         /// <inheritdoc />
@@ -70,6 +96,9 @@ namespace Hatbox.Data.Migrations
         {
             migrationBuilder.DropTable(
                 name: "account_tokens");
+
+            migrationBuilder.DropTable(
+                name: "external_logins");
 
             migrationBuilder.DropIndex(
                 name: "IX_sessions_SignInId",
