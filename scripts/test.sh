@@ -23,6 +23,9 @@ dotnet restore Hatbox.slnx
 dotnet build Hatbox.slnx -c Release --no-restore
 dotnet format Hatbox.slnx --verify-no-changes --no-restore
 
+# The external sign-in tests start a local OpenID Connect provider (npm oauth2-mock-server) from here.
+(cd tests/oidc && npm ci --no-audit --no-fund)
+
 section ".NET tests (unit, HTTP, and the portal in headless Chromium)"
 dotnet test Hatbox.slnx -c Release --no-build
 
