@@ -1,6 +1,9 @@
 using Hatbox.Features.Db.Sqlite;
 using System.Text.Json;
+using BenchmarkDotNet.Attributes;
 using Hatbox.Features.Db;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace Hatbox.Benchmarks;
 

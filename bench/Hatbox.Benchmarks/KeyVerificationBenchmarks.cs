@@ -1,5 +1,8 @@
+using BenchmarkDotNet.Attributes;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Workspaces;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hatbox.Benchmarks;
 

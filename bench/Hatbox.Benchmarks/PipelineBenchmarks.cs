@@ -1,10 +1,19 @@
 using System.Diagnostics;
+using BenchmarkDotNet.Attributes;
 using Hatbox.Common;
 using Hatbox.Data;
 using Hatbox.Features.Accounts;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Workspaces;
 using Hatbox.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 
 namespace Hatbox.Benchmarks;
 

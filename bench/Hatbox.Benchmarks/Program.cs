@@ -1,3 +1,5 @@
+using BenchmarkDotNet.Running;
+
 if (args is ["pipeline", ..])
 {
     await Hatbox.Benchmarks.PipelineBenchmarks.LoopAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000,
