@@ -30,6 +30,8 @@ section "scale-out services (PostgreSQL 15 and the S3 stand-in on 127.0.0.1, sto
 # Sets HATBOX_TEST_POSTGRES and HATBOX_TEST_S3, so the ScaleOut tests run instead of skipping.
 eval "$(scripts/services.sh start)"
 trap 'scripts/services.sh stop' EXIT
+# The external sign-in tests start a local OpenID Connect provider (npm oauth2-mock-server) from here.
+(cd tests/oidc && npm ci --no-audit --no-fund)
 
 section ".NET tests (unit, HTTP, and the portal in headless Chromium)"
 dotnet test Hatbox.slnx -c Release --no-build

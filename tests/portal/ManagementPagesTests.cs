@@ -17,7 +17,7 @@ public sealed class ManagementPagesTests(Chromium chromium)
         var members = $"/w/{workspace.Slug}/workspace/members";
         await admin.SignInAsync(owner.Email, members);
 
-        // Invite as a plain member; they join by signing up with that address.
+        // Invite as a plain member; they join by signing up with that address and confirming it.
         var email = Seed.UniqueEmail("grace");
         await admin.Page.GetByLabel("E-mail").FillAsync(email);
         await admin.Page.GetByLabel("Role", new() { Exact = true }).SelectOptionAsync("member");
@@ -27,6 +27,9 @@ public sealed class ManagementPagesTests(Chromium chromium)
         await using (var invitee = await PortalBrowser.OpenAsync(chromium, server, test: "invitee"))
         {
             await invitee.SignUpAsync(email, Seed.Password, "Grace Hopper");
+            await invitee.Page.GotoAsync((await Mailbox.LinkAsync(server, email, "/verify-email")).ToString());
+            await invitee.Page.GetByRole(AriaRole.Button, new() { Name = "Confirm my address" }).ClickAsync();
+            await invitee.Page.GetByRole(AriaRole.Heading, new() { Name = $"{email} is confirmed" }).WaitForAsync();
         }
 
         // Make them a developer with API access.

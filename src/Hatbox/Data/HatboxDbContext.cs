@@ -1,4 +1,5 @@
 using Hatbox.Features.Accounts;
+using Hatbox.Features.Accounts.External;
 using Hatbox.Features.Ai.Chat;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Audit;
@@ -22,6 +23,8 @@ internal sealed class HatboxDbContext(DbContextOptions<HatboxDbContext> options)
 {
     public DbSet<User> Users => Set<User>();
     public DbSet<Session> Sessions => Set<Session>();
+    public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
+    public DbSet<ExternalLogin> ExternalLogins => Set<ExternalLogin>();
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<Workspace> Workspaces => Set<Workspace>();
     public DbSet<Membership> Memberships => Set<Membership>();

@@ -31,7 +31,7 @@ internal static class HatboxServices
         Directory.CreateDirectory(dataDirectory);
         services.AddPlatformDatabase(configuration, dataDirectory);
 
-        services.AddAccounts();
+        services.AddAccounts(configuration);
         services.AddWorkspaces();
         services.AddApiKeys();
         services.AddScoped<OrganizationAccess>();

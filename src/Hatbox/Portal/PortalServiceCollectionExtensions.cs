@@ -7,6 +7,10 @@ namespace Hatbox.Portal;
 
 internal static class PortalServiceCollectionExtensions
 {
+    /// <summary>Pages of the e-mail links and of the sign-in handoff, reached before there is a session on this host.</summary>
+    static readonly string[] AnonymousAccountPages = ["/VerifyEmail", "/ForgotPassword", "/ResetPassword", "/HandoffStart", "/HandoffComplete",
+        "/SignInExternal", "/ExternalCallback", "/ExternalComplete"];
+
     /// <summary>
     /// The workspace web app: Razor Pages on the session cookie of <c>/v1</c>, going through the
     /// same services as the management API (STYLE.md §9). Every page needs a session except
@@ -25,6 +29,10 @@ internal static class PortalServiceCollectionExtensions
             pages.Conventions.AllowAnonymousToPage("/SignUp");
             pages.Conventions.AllowAnonymousToPage("/Index");
             pages.Conventions.AddPageRouteModelConvention("/Index", AnswerBrowsersOnly);
+            foreach (var accountPage in AnonymousAccountPages)
+            {
+                pages.Conventions.AllowAnonymousToPage(accountPage);
+            }
             pages.Conventions.AddFolderRouteModelConvention("/Workspace", AddWorkspaceHostRoute);
             pages.Conventions.ConfigureFilter(new PortalSecurityHeaders());
         });

@@ -17,7 +17,7 @@ public sealed record TestTenant(string UserId, string OrganizationId, string Wor
         var services = scope.ServiceProvider;
         var ct = TestContext.Current.CancellationToken;
         var slug = "ws-" + Ids.New("t")[2..14].ToLowerInvariant();
-        var user = await services.GetRequiredService<AccountService>().SignUpAsync($"{slug}@example.test", "a long test password", null, ct);
+        var user = await services.GetRequiredService<AccountService>().SignUpAsync($"{slug}@example.test", "a long test password", null, ct, emailVouchedFor: true);
         var workspace = await services.GetRequiredService<WorkspaceService>()
             .CreateAsync(user.Value!.Id, new CreateWorkspaceRequest(null, slug, "Org " + slug, null), ct);
         var key = await services.GetRequiredService<ApiKeyService>()

@@ -56,7 +56,8 @@ internal sealed class Person : IDisposable
 
     public static string NewEmail() => $"{Guid.NewGuid():N}@example.test";
 
-    public static async Task<Person> SignUpAsync(TestServer server, string? email = null)
+    /// <summary>Signs up and, unless told not to, confirms the address with the link the server e-mailed.</summary>
+    public static async Task<Person> SignUpAsync(TestServer server, string? email = null, bool verifyEmail = true)
     {
         var portal = new Person(server);
         using var response = await portal.SendAsync(HttpMethod.Post, "/v1/accounts",
@@ -65,6 +66,12 @@ internal sealed class Person : IDisposable
         portal.UserId = user.GetProperty("id").GetString()!;
         portal.Email = user.GetProperty("email").GetString()!;
         await portal.RefreshCsrfTokenAsync();
+        if (verifyEmail)
+        {
+            var link = await Mailbox.LinkAsync(server, portal.Email, "/verify-email");
+            using var verified = await portal.SendAsync(HttpMethod.Post, "/v1/email-verifications", new { token = Mailbox.Token(link) });
+            await ReadAsync(verified, HttpStatusCode.OK);
+        }
         return portal;
     }
 

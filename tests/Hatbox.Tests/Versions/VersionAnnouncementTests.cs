@@ -88,7 +88,7 @@ public sealed class VersionAnnouncementTests
         var db = scope.ServiceProvider.GetRequiredService<HatboxDbContext>();
         foreach (var email in new[] { subscribed, unsubscribed }.OfType<string>())
         {
-            var user = await accounts.SignUpAsync(email, "a long test password", null, ct);
+            var user = await accounts.SignUpAsync(email, "a long test password", null, ct, emailVouchedFor: true);
             user.Value!.NotifyNewVersions = email == subscribed;
         }
         await db.SaveChangesAsync(ct);

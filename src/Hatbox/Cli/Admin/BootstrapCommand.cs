@@ -34,7 +34,7 @@ internal static class BootstrapCommand
             // All or nothing: a taken slug must not leave a user behind.
             await using var transaction = await services.GetRequiredService<HatboxDbContext>().Database.BeginTransactionAsync(token);
             var user = await services.GetRequiredService<AccountService>()
-                .SignUpAsync(parse.GetValue(email), parse.GetValue(password), null, token);
+                .SignUpAsync(parse.GetValue(email), parse.GetValue(password), null, token, emailVouchedFor: true);
             if (!user.Succeeded)
             {
                 return CliHost.Fail(user.Error!);

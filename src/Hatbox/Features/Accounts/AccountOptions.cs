@@ -21,4 +21,13 @@ internal sealed class AccountOptions
 
     /// <summary>A portal session ends after this many days without use (sliding, checked server-side).</summary>
     [Range(1, 90)] public int SessionDays { get; set; } = 14;
+
+    /// <summary>How long the link that verifies a new account's e-mail address works.</summary>
+    [Range(1, 720)] public int VerificationLinkHours { get; set; } = 24;
+
+    /// <summary>How long a password reset link works.</summary>
+    [Range(5, 1440)] public int PasswordResetMinutes { get; set; } = 60;
+
+    /// <summary>How long a sign-in handoff to a workspace host works: one redirect's time, not a link to keep.</summary>
+    [Range(5, 600)] public int HandoffSeconds { get; set; } = 60;
 }

@@ -1,12 +1,14 @@
+using Hatbox.Features.Accounts.External;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Hatbox.Features.Accounts;
 
 internal static class AccountsServiceCollectionExtensions
 {
-    public static IServiceCollection AddAccounts(this IServiceCollection services)
+    public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PasswordHasherOptions>().Configure<IOptions<AccountOptions>>(
@@ -14,6 +16,12 @@ internal static class AccountsServiceCollectionExtensions
         services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<AccountService>();
         services.AddScoped<SessionService>();
+        services.AddScoped<AccountTokens>();
+        services.TryAddKeyedSingleton(AccountTokens.ClockKey, (provider, _) => provider.GetRequiredService<TimeProvider>());
+        services.AddScoped<AccountLinks>();
+        services.AddScoped<EmailVerification>();
+        services.AddScoped<PasswordReset>();
+        services.AddScoped<SignInHandoff>();
         services.AddScoped<SessionCookieEvents>();
         services.AddSingleton<SignInThrottle>();
 
@@ -48,6 +56,7 @@ internal static class AccountsServiceCollectionExtensions
             csrf.Cookie.SecurePolicy = CookieSecurePolicy.Always;
             csrf.Cookie.Path = "/";
         });
+        services.AddExternalLogins(configuration);
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Hatbox.Common.Errors;
+using Hatbox.Portal;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
@@ -9,7 +10,7 @@ namespace Hatbox.Features.Accounts;
 /// refusals are the error envelope (401 <c>not_signed_in</c>, 403 <c>forbidden</c>), never a
 /// redirect; portal pages send the browser to the sign-in page instead.
 /// </summary>
-internal sealed class SessionCookieEvents(SessionService sessions) : CookieAuthenticationEvents
+internal sealed class SessionCookieEvents(SessionService sessions, WorkspaceHosts hosts) : CookieAuthenticationEvents
 {
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
@@ -27,10 +28,21 @@ internal sealed class SessionCookieEvents(SessionService sessions) : CookieAuthe
         context.ShouldRenew |= check == SessionService.SessionCheck.Renewed;
     }
 
-    public override Task RedirectToLogin(RedirectContext<CookieAuthenticationOptions> context) =>
-        IsApi(context.Request)
-            ? ApiErrorWriter.WriteAsync(context.HttpContext, SessionErrors.NotSignedIn)
-            : base.RedirectToLogin(context);
+    /// <summary>On a workspace host, a signed-out page first tries the sign-in of the portal host (<see cref="SignInHandoff"/>).</summary>
+    public override Task RedirectToLogin(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        if (IsApi(context.Request))
+        {
+            return ApiErrorWriter.WriteAsync(context.HttpContext, SessionErrors.NotSignedIn);
+        }
+        if (hosts.SlugOf(context.Request) is not null)
+        {
+            var request = context.Request;
+            context.Response.Redirect("/handoff/start?returnUrl=" + Uri.EscapeDataString(request.PathBase + request.Path + request.QueryString));
+            return Task.CompletedTask;
+        }
+        return base.RedirectToLogin(context);
+    }
 
     public override Task RedirectToAccessDenied(RedirectContext<CookieAuthenticationOptions> context) =>
         ApiErrorWriter.WriteAsync(context.HttpContext, SessionErrors.Forbidden);

@@ -13,6 +13,8 @@ internal sealed class User
     public int FailedSignIns { get; set; }
     public DateTimeOffset? LockedUntil { get; set; }
     public bool NotifyNewVersions { get; set; }
+    /// <summary>When the owner proved the address (a link sent to it, or a provider's verified claim); null until then.</summary>
+    public DateTimeOffset? EmailVerifiedAt { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
 }
 

@@ -46,7 +46,8 @@ internal sealed class InvitationService(HatboxDbContext db, TimeProvider time)
         db.Invitations.Add(invitation);
         AuditLog.Record(db, time, workspaceId, actor, AuditActions.InvitationSent, invitation.Id, $"{normalized} as {Roles.Name(role)}");
         var existing = await db.Users.FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
-        if (existing is not null)
+        // Only an owner who proved the address joins at once; anyone else waits for that proof.
+        if (existing is { EmailVerifiedAt: not null })
         {
             Accept(invitation, existing);
         }
@@ -59,9 +60,16 @@ internal sealed class InvitationService(HatboxDbContext db, TimeProvider time)
             .OrderByDescending(i => i.CreatedAt).ToListAsync(cancellationToken))
         .ConvertAll(ToResponse);
 
-    /// <summary>Turns the user's pending invitations into memberships; the caller saves.</summary>
+    /// <summary>
+    /// Turns the user's pending invitations into memberships once the address is verified (the
+    /// caller saves): an invitation goes to an address, and only its proven owner may take it.
+    /// </summary>
     public async Task AcceptPendingAsync(User user, CancellationToken cancellationToken)
     {
+        if (user.EmailVerifiedAt is null)
+        {
+            return;
+        }
         var pending = await db.Invitations.Where(i => i.Email == user.Email && i.AcceptedAt == null).ToListAsync(cancellationToken);
         foreach (var invitation in pending)
         {

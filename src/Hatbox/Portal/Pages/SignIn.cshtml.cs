@@ -20,9 +20,16 @@ internal sealed class SignInModel(AccountService accounts, SessionService sessio
 
     public string? Slug => hosts.SlugOf(Request);
 
+    /// <summary>On a workspace host: where to carry over the sign-in of the portal host instead of typing the password again.</summary>
+    public string? HandoffUrl => Slug is null
+        ? null
+        : "/handoff/start?returnUrl=" + Uri.EscapeDataString(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/workspace");
+
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var user = throttle.TryAttempt(HttpContext) ?? await accounts.SignInAsync(Email, Password, ct);
+        var user = CrossSiteRequests.IsCrossSite(Request)
+            ? CrossSiteRequests.Refused
+            : throttle.TryAttempt(HttpContext) ?? await accounts.SignInAsync(Email, Password, ct);
         if (!user.Succeeded)
         {
             ModelState.AddApiError(user.Error! with { Param = null });

@@ -18,7 +18,9 @@ internal sealed class SignUpModel(AccountService accounts, SessionService sessio
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var user = throttle.TryAttempt(HttpContext) ?? await accounts.SignUpAsync(Email, Password, Name, ct);
+        var user = CrossSiteRequests.IsCrossSite(Request)
+            ? CrossSiteRequests.Refused
+            : throttle.TryAttempt(HttpContext) ?? await accounts.SignUpAsync(Email, Password, Name, ct);
         if (!user.Succeeded)
         {
             ModelState.AddApiError(user.Error!);
