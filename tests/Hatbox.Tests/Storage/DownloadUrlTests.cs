@@ -148,7 +148,7 @@ public sealed class DownloadUrlTests : IAsyncLifetime
                 ? Uri.EscapeDataString(standard) : signature[..^1] + "%2B",
             Mangling.Doubled => signature + signature,
             Mangling.Space => signature[..10] + "%20" + signature[10..],
-            Mangling.Uppercase => signature.ToUpperInvariant() == signature ? signature.ToLowerInvariant() : signature.ToUpperInvariant(),
+            Mangling.Uppercase => signature.Any(char.IsAsciiLetterLower) ? signature.ToUpperInvariant() : signature.ToLowerInvariant(),
             Mangling.Empty => "",
             Mangling.NonAscii => signature[..^1] + "%C3%A9",
             _ => throw new ArgumentOutOfRangeException(nameof(mangling)),

@@ -24,10 +24,10 @@ internal static class StorageContentType
         {
             return null;
         }
-        var mediaType = $"{type.Value.ToLowerInvariant()}/{subType.Value.ToLowerInvariant()}";
+        var mediaType = $"{type.ToString().ToLowerInvariant()}/{subType.ToString().ToLowerInvariant()}";
         var charset = HeaderUtilities.RemoveQuotes(parsed.Charset);
         return charset.Length is > 0 and <= MaxCharsetLength && IsToken(charset.AsSpan())
-            ? $"{mediaType}; charset={charset.Value.ToLowerInvariant()}"
+            ? $"{mediaType}; charset={charset.ToString().ToLowerInvariant()}"
             : mediaType;
     }
 
