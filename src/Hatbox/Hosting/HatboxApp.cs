@@ -44,6 +44,7 @@ internal static class HatboxApp
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, HatboxJsonContext.Default));
         services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddStrictTransportSecurity();
         services.AddProblemDetails();
         services.AddSingleton<PlatformDatabaseProbe>();
         services.AddNotifications(dataDirectory);
@@ -71,6 +72,7 @@ internal static class HatboxApp
             app.UseForwardedHeaders(ForwardedHeadersSetup.Create(server.TrustedProxies));
         }
         app.UseMiddleware<RequestContextMiddleware>();
+        app.UseMiddleware<StrictTransportSecurityMiddleware>();
         app.UseExceptionHandler();
         app.UseMiddleware<HttpsOnlyMiddleware>();
         app.UsePortalAssets();

@@ -11,6 +11,10 @@ internal static class ApiErrorWriter
         // The exception handler clears headers before it writes, so the id is set again here.
         response.Headers["Request-Id"] = context.TraceIdentifier;
         response.Headers.CacheControl = "no-store";
+        if (error.Status == StatusCodes.Status401Unauthorized)
+        {
+            response.Headers.WWWAuthenticate = Hatbox.Pipeline.BearerChallenge.For(error.Code);
+        }
         if (error.RetryAfterSeconds is { } retryAfter)
         {
             response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
