@@ -7,6 +7,27 @@ cd "$(dirname "$0")/.."
 
 section() { printf '\n== %s\n' "$*"; }
 
+section "prerequisites"
+# What this script does not install itself; each missing one is named before anything runs.
+problems=()
+sdk_wanted=$(sed -n 's/.*"version": *"\([0-9.]*\)".*/\1/p' global.json | head -1)
+if ! command -v dotnet >/dev/null; then
+  problems+=("the .NET SDK $sdk_wanted (global.json; https://dot.net) is not installed")
+elif ! dotnet --version >/dev/null 2>&1; then
+  problems+=("the .NET SDK $sdk_wanted or a later feature band of ${sdk_wanted%.*} (global.json) is not installed; found: $(dotnet --list-sdks | tr '\n' ' ')")
+fi
+if command -v node >/dev/null; then
+  node_major=$(node -p 'process.versions.node.split(".")[0]')
+  [ "$node_major" -ge 20 ] || problems+=("Node.js 20 or later is needed for the SDK tests; found $(node --version)")
+elif [ "$(id -u)" -ne 0 ]; then
+  problems+=("Node.js 20 or later is not installed, and installing it with apt-get needs root")
+fi
+if [ ${#problems[@]} -gt 0 ]; then
+  printf 'scripts/test.sh cannot run:\n' >&2
+  printf '  - %s\n' "${problems[@]}" >&2
+  exit 2
+fi
+
 section "tools"
 missing=()
 command -v node >/dev/null || missing+=(nodejs npm)
@@ -17,6 +38,10 @@ command -v node >/dev/null || missing+=(nodejs npm)
 # `hatbox tls trust` and the browser journey trust the local authority in an NSS database of a temporary home.
 [ -x /usr/bin/certutil ] || missing+=(libnss3-tools)
 if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "scripts/test.sh cannot run: missing ${missing[*]}, and apt-get needs root (run as root, or install them)." >&2
+    exit 2
+  fi
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-upgrade "${missing[@]}"
 fi
 dotnet tool restore

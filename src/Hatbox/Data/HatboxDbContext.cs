@@ -7,6 +7,7 @@ using Hatbox.Features.Domains;
 using Hatbox.Features.Idempotency;
 using Hatbox.Features.Notifications;
 using Hatbox.Features.Organizations;
+using Hatbox.Features.Plans;
 using Hatbox.Features.Storage;
 using Hatbox.Features.Usage;
 using Hatbox.Features.Versions;
@@ -38,6 +39,7 @@ internal sealed class HatboxDbContext(DbContextOptions<HatboxDbContext> options)
     public DbSet<AllowedDomain> AllowedDomains => Set<AllowedDomain>();
     public DbSet<UsageDaily> UsageDaily => Set<UsageDaily>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<PlanChange> PlanChanges => Set<PlanChange>();
     public DbSet<ChatTokenUsage> ChatTokenUsage => Set<ChatTokenUsage>();
 
     /// <summary>The shared Data Protection key ring; a table only on PostgreSQL (Data/Postgres/SharedKeyRing.cs).</summary>

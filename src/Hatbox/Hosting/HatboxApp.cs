@@ -45,6 +45,7 @@ internal static class HatboxApp
         services.AddDataProtection().SetApplicationName("Hatbox").PersistKeysToPlatform(builder.Configuration, dataDirectory);
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, HatboxJsonContext.Default));
         services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddStrictTransportSecurity();
         services.AddProblemDetails();
         services.AddSingleton<PlatformDatabaseProbe>();
         services.AddNotifications(dataDirectory);
@@ -72,6 +73,7 @@ internal static class HatboxApp
             app.UseForwardedHeaders(ForwardedHeadersSetup.Create(server.TrustedProxies));
         }
         app.UseMiddleware<RequestContextMiddleware>();
+        app.UseMiddleware<StrictTransportSecurityMiddleware>();
         app.UseExceptionHandler();
         app.UseMiddleware<HttpsOnlyMiddleware>();
         app.UsePortalAssets();

@@ -23,6 +23,7 @@ internal static class HatboxServices
 {
     public static ServerOptions AddHatboxCore(this IServiceCollection services, IConfiguration configuration)
     {
+        PrivateFileCreation.Apply();
         services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 

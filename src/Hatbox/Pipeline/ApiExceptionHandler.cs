@@ -11,16 +11,24 @@ namespace Hatbox.Pipeline;
 /// <c>503 service_unavailable</c> with <c>Retry-After</c>, and anything else is a 500
 /// <c>internal_error</c> that tells the client nothing but the request id.
 /// </summary>
-internal sealed class ApiExceptionHandler : IExceptionHandler
+/// <remarks>
+/// .NET 10 no longer logs an exception that a handler reports as handled, so the 500s are logged
+/// here, at Error, with the request id and the stack trace; the client still sees only the id.
+/// </remarks>
+internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        var error = ErrorFor(exception);
+        if (error.Status >= StatusCodes.Status500InternalServerError && exception is not RedisUnavailableException)
+        {
+            LogUnhandled(logger, exception, context.TraceIdentifier, context.Request.Method, context.Request.Path.Value ?? "/");
+        }
         if (context.Response.HasStarted)
         {
             return false;
         }
 
-        var error = ErrorFor(exception);
         if (exception is RedisUnavailableException)
         {
             context.Response.Headers.RetryAfter = RedisUnavailableException.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
@@ -38,4 +46,7 @@ internal sealed class ApiExceptionHandler : IExceptionHandler
         RedisUnavailableException => ApiError.ForStatus(StatusCodes.Status503ServiceUnavailable),
         _ => ApiError.Internal(),
     };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception in {Method} {Path} ({RequestId})")]
+    static partial void LogUnhandled(ILogger logger, Exception exception, string requestId, string method, string path);
 }

@@ -7,11 +7,12 @@ namespace Hatbox.Tests.Management;
 
 /// <summary>
 /// Every management endpoint against every kind of caller. Developers and leaders here have API
-/// access; the plain member does not. The outsider is an admin of another workspace.
+/// access; the plain member and the <see cref="Persona.DeveloperWithoutApiAccess"/> do not. The outsider is an
+/// admin of another workspace (and so of another organization).
 /// </summary>
 public sealed class AuthMatrixTests(ManagementServer fixture) : IClassFixture<ManagementServer>
 {
-    public enum Persona { Anonymous, Member, Developer, Leader, Admin, Outsider }
+    public enum Persona { Anonymous, Member, Developer, DeveloperWithoutApiAccess, Leader, Admin, Outsider }
 
     const string NotSignedIn = ErrorCodes.Unauthenticated;
     const string Forbidden = ErrorCodes.Forbidden;
@@ -106,6 +107,46 @@ public sealed class AuthMatrixTests(ManagementServer fixture) : IClassFixture<Ma
         { "GET /v1/workspaces/{ws}/audit-events", Persona.Leader, 403, Forbidden },
         { "GET /v1/workspaces/{ws}/audit-events", Persona.Admin, 200, null },
         { "GET /v1/workspaces/{ws}/audit-events", Persona.Outsider, 404, NotFound },
+
+        // Organization settings belong to the admins of its workspaces; outsiders cannot tell it exists.
+        { "GET /v1/organizations/{org}", Persona.Anonymous, 401, NotSignedIn },
+        { "GET /v1/organizations/{org}", Persona.Member, 403, Forbidden },
+        { "GET /v1/organizations/{org}", Persona.Developer, 403, Forbidden },
+        { "GET /v1/organizations/{org}", Persona.Leader, 403, Forbidden },
+        { "GET /v1/organizations/{org}", Persona.Admin, 200, null },
+        { "GET /v1/organizations/{org}", Persona.Outsider, 404, NotFound },
+
+        { "PUT /v1/organizations/{org}/plan", Persona.Anonymous, 401, NotSignedIn },
+        { "PUT /v1/organizations/{org}/plan", Persona.Member, 403, Forbidden },
+        { "PUT /v1/organizations/{org}/plan", Persona.Developer, 403, Forbidden },
+        { "PUT /v1/organizations/{org}/plan", Persona.Leader, 403, Forbidden },
+        { "PUT /v1/organizations/{org}/plan", Persona.Admin, 200, null },
+        { "PUT /v1/organizations/{org}/plan", Persona.Outsider, 404, NotFound },
+
+        // Allowed Domains sit on the API Tokens screen: developer or above with API access.
+        { "GET /v1/workspaces/{ws}/domains", Persona.Anonymous, 401, NotSignedIn },
+        { "GET /v1/workspaces/{ws}/domains", Persona.Member, 403, NoApiAccess },
+        { "GET /v1/workspaces/{ws}/domains", Persona.DeveloperWithoutApiAccess, 403, NoApiAccess },
+        { "GET /v1/workspaces/{ws}/domains", Persona.Developer, 200, null },
+        { "GET /v1/workspaces/{ws}/domains", Persona.Admin, 200, null },
+        { "GET /v1/workspaces/{ws}/domains", Persona.Outsider, 404, NotFound },
+
+        { "POST /v1/workspaces/{ws}/domains", Persona.Anonymous, 401, NotSignedIn },
+        { "POST /v1/workspaces/{ws}/domains", Persona.Member, 403, NoApiAccess },
+        { "POST /v1/workspaces/{ws}/domains", Persona.DeveloperWithoutApiAccess, 403, NoApiAccess },
+        { "POST /v1/workspaces/{ws}/domains", Persona.Developer, 201, null },
+        { "POST /v1/workspaces/{ws}/domains", Persona.Admin, 201, null },
+        { "POST /v1/workspaces/{ws}/domains", Persona.Outsider, 404, NotFound },
+
+        { "DELETE /v1/workspaces/{ws}/domains?origin={domain}", Persona.Anonymous, 401, NotSignedIn },
+        { "DELETE /v1/workspaces/{ws}/domains?origin={domain}", Persona.Member, 403, NoApiAccess },
+        { "DELETE /v1/workspaces/{ws}/domains?origin={domain}", Persona.DeveloperWithoutApiAccess, 403, NoApiAccess },
+        { "DELETE /v1/workspaces/{ws}/domains?origin={domain}", Persona.Developer, 204, null },
+        { "DELETE /v1/workspaces/{ws}/domains?origin={domain}", Persona.Admin, 204, null },
+        { "DELETE /v1/workspaces/{ws}/domains?origin={domain}", Persona.Outsider, 404, NotFound },
+
+        { "GET /v1/workspaces/{ws}/keys", Persona.DeveloperWithoutApiAccess, 403, NoApiAccess },
+        { "POST /v1/workspaces/{ws}/keys", Persona.DeveloperWithoutApiAccess, 403, NoApiAccess },
     };
 
     [Theory]
@@ -144,10 +185,10 @@ public sealed class AuthMatrixTests(ManagementServer fixture) : IClassFixture<Ma
         {
             Persona.Admin => WorkspaceRole.Admin,
             Persona.Leader => WorkspaceRole.Leader,
-            Persona.Developer => WorkspaceRole.Developer,
+            Persona.Developer or Persona.DeveloperWithoutApiAccess => WorkspaceRole.Developer,
             _ => WorkspaceRole.Member,
         };
-        await workspace.AddAsync(_server, portal, role, apiAccess: role != WorkspaceRole.Member);
+        await workspace.AddAsync(_server, portal, role, apiAccess: role != WorkspaceRole.Member && persona != Persona.DeveloperWithoutApiAccess);
         return portal;
     }
 
@@ -156,12 +197,16 @@ public sealed class AuthMatrixTests(ManagementServer fixture) : IClassFixture<Ma
         var parts = endpoint.Split(' ');
         var path = parts[1].Replace("{ws}", workspace.Id, StringComparison.Ordinal)
             .Replace("{owner}", workspace.OwnerId, StringComparison.Ordinal)
-            .Replace("{key}", workspace.OwnerKeyId, StringComparison.Ordinal);
+            .Replace("{key}", workspace.OwnerKeyId, StringComparison.Ordinal)
+            .Replace("{org}", workspace.OrganizationId, StringComparison.Ordinal)
+            .Replace("{domain}", Uri.EscapeDataString(MatrixWorkspace.MatrixDomain), StringComparison.Ordinal);
         return (HttpMethod.Parse(parts[0]), path);
     }
 
-    static object? BodyFor(HttpMethod method, string path) => (method.Method, path.Split('/')[^1]) switch
+    static object? BodyFor(HttpMethod method, string path) => (method.Method, path.Split('?')[0].Split('/')[^1]) switch
     {
+        ("POST", "domains") => new { origin = "https://new.matrix.test" },
+        ("PUT", "plan") => new { plan = "pro" },
         ("POST", "workspaces") => new { slug = PortalSteps.NewSlug() },
         ("POST", "invitations") => new { email = Person.NewEmail(), role = "member" },
         ("POST", "keys") => new { name = "matrix key" },

@@ -12,7 +12,7 @@ namespace Hatbox.Tests.Management;
 /// owner never signs in, so it is stored without a password hash: PBKDF2 at 210,000 rounds is the
 /// slow part of these tests, and a matrix row should pay it once, for the person who acts.
 /// </summary>
-internal sealed record MatrixWorkspace(string Id, string OwnerId, string OwnerKeyId)
+internal sealed record MatrixWorkspace(string Id, string OrganizationId, string OwnerId, string OwnerKeyId)
 {
     public static async Task<MatrixWorkspace> CreateAsync(TestServer server)
     {
@@ -27,8 +27,14 @@ internal sealed record MatrixWorkspace(string Id, string OwnerId, string OwnerKe
             .CreateAsync(owner.Id, new CreateWorkspaceRequest("Matrix", PortalSteps.NewSlug(), "Matrix org", null), ct);
         var key = await services.GetRequiredService<ApiKeyService>()
             .CreateAsync(workspace.Value!.Id, owner.Id, new Actor(owner.Id), new CreateApiKeyRequest("owner key", null), ct);
-        return new MatrixWorkspace(workspace.Value.Id, owner.Id, key.Value!.KeyId);
+        // One allowed domain, so that removing it is a success for those who may.
+        var domain = await services.GetRequiredService<Hatbox.Features.Domains.DomainService>()
+            .AddAsync(workspace.Value.Id, MatrixDomain, new Actor(owner.Id), ct);
+        Assert.True(domain.Succeeded);
+        return new MatrixWorkspace(workspace.Value.Id, workspace.Value.OrganizationId, owner.Id, key.Value!.KeyId);
     }
+
+    public const string MatrixDomain = "https://app.matrix.test";
 
     /// <summary>Makes <paramref name="person"/> a member with this role, as the owner would by invitation.</summary>
     public async Task AddAsync(TestServer server, Person person, WorkspaceRole role, bool apiAccess)

@@ -104,6 +104,79 @@ public sealed class DownloadUrlTests : IAsyncLifetime
         await ErrorAssert.IsErrorAsync(response, HttpStatusCode.Forbidden, ErrorCodes.InvalidSignature);
     }
 
+    public enum Mangling
+    {
+        DropFirst, DropLast, DropMiddle, StrayStar, StrayStarAtEnd, OnePad, TwoPads, PercentEncodedPad,
+        SpareBitsSet, StandardBase64Alphabet, Doubled, Space, Uppercase, Empty, NonAscii
+    }
+
+    /// <summary>Each a signature that a lenient decoder might take or choke on; every one must be a plain 403.</summary>
+    [Theory]
+    [InlineData(Mangling.DropFirst)]
+    [InlineData(Mangling.DropLast)]
+    [InlineData(Mangling.DropMiddle)]
+    [InlineData(Mangling.StrayStar)]
+    [InlineData(Mangling.StrayStarAtEnd)]
+    [InlineData(Mangling.OnePad)]
+    [InlineData(Mangling.TwoPads)]
+    [InlineData(Mangling.PercentEncodedPad)]
+    [InlineData(Mangling.SpareBitsSet)]
+    [InlineData(Mangling.StandardBase64Alphabet)]
+    [InlineData(Mangling.Doubled)]
+    [InlineData(Mangling.Space)]
+    [InlineData(Mangling.Uppercase)]
+    [InlineData(Mangling.Empty)]
+    [InlineData(Mangling.NonAscii)]
+    public async Task AMalformedSignatureIsInvalidNeverAServerError(Mangling mangling)
+    {
+        var (_, link) = await UploadAsync();
+        var query = System.Web.HttpUtility.ParseQueryString(link.Query);
+        var signature = query["signature"]!;
+        var mangled = mangling switch
+        {
+            Mangling.DropFirst => signature[1..],
+            Mangling.DropLast => signature[..^1],
+            Mangling.DropMiddle => signature[..20] + signature[21..],
+            Mangling.StrayStar => signature[..10] + "*" + signature[10..],
+            Mangling.StrayStarAtEnd => signature + "*",
+            Mangling.OnePad => signature + "=",
+            Mangling.TwoPads => signature + "==",
+            Mangling.PercentEncodedPad => signature + "%3D",
+            // 43 characters carry 258 bits for 256: the same bytes with a spare bit set is another spelling.
+            Mangling.SpareBitsSet => signature[..^1] + SpareBitTwin(signature[^1]),
+            Mangling.StandardBase64Alphabet => signature.Replace('-', '+').Replace('_', '/') is var standard && standard != signature
+                ? Uri.EscapeDataString(standard) : signature[..^1] + "%2B",
+            Mangling.Doubled => signature + signature,
+            Mangling.Space => signature[..10] + "%20" + signature[10..],
+            Mangling.Uppercase => signature.Any(char.IsAsciiLetterLower) ? signature.ToUpperInvariant() : signature.ToLowerInvariant(),
+            Mangling.Empty => "",
+            Mangling.NonAscii => signature[..^1] + "%C3%A9",
+            _ => throw new ArgumentOutOfRangeException(nameof(mangling)),
+        };
+
+        using var response = await _storage.DownloadAsync($"{link.GetLeftPart(UriPartial.Path)}?expires={query["expires"]}&signature={mangled}");
+
+        await ErrorAssert.IsErrorAsync(response, HttpStatusCode.Forbidden, ErrorCodes.InvalidSignature, ErrorTypes.Permission);
+    }
+
+    [Fact]
+    public async Task ASignatureGivenTwiceIsRefused()
+    {
+        var (_, link) = await UploadAsync();
+        var query = System.Web.HttpUtility.ParseQueryString(link.Query);
+
+        using var response = await _storage.DownloadAsync($"{link}&signature={query["signature"]}");
+
+        await ErrorAssert.IsErrorAsync(response, HttpStatusCode.Forbidden, ErrorCodes.InvalidSignature);
+    }
+
+    /// <summary>The base64url character that differs from <paramref name="last"/> only in the two bits a 32-byte value leaves unused.</summary>
+    static char SpareBitTwin(char last)
+    {
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        return alphabet[alphabet.IndexOf(last, StringComparison.Ordinal) ^ 1];
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("?expires=99999999999")]

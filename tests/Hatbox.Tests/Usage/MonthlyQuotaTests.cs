@@ -41,7 +41,7 @@ public sealed class MonthlyQuotaTests
         var tenant = await TestTenant.CreateAsync(server);
         await using var scope = server.Services.CreateAsyncScope();
         var ct = TestContext.Current.CancellationToken;
-        Assert.True((await scope.ServiceProvider.GetRequiredService<OrganizationService>().SetPlanAsync(tenant.OrganizationId, "pro", ct)).Succeeded);
+        Assert.True((await scope.ServiceProvider.GetRequiredService<OrganizationService>().SetPlanAsync(tenant.OrganizationId, "pro", Hatbox.Common.Actor.Cli, ct)).Succeeded);
 
         for (var i = 0; i < 7; i++)
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hatbox.Common;
 using Hatbox.Features.Organizations;
 using Hatbox.Features.Versions;
 
@@ -17,7 +18,7 @@ internal static class OrgsCommand
         var command = new Command("set-plan", "Move the organization to another plan.") { Org, plan };
         command.SetAction((parse, ct) => CliHost.RunAsync(parse, async (services, token) =>
         {
-            var result = await services.GetRequiredService<OrganizationService>().SetPlanAsync(parse.GetValue(Org)!, parse.GetValue(plan), token);
+            var result = await services.GetRequiredService<OrganizationService>().SetPlanAsync(parse.GetValue(Org)!, parse.GetValue(plan), Actor.Cli, token);
             return result.Succeeded ? CliHost.Print(parse, result.Value!) : CliHost.Fail(result.Error!);
         }, ct));
         return command;

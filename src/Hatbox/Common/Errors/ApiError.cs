@@ -10,6 +10,9 @@ namespace Hatbox.Common.Errors;
 internal sealed record ApiError(int Status, string Type, string Code, string Message, string? Param = null)
     : IResult, IEndpointMetadataProvider
 {
+    /// <summary>For a 429 or 503: the seconds to send in <c>Retry-After</c>.</summary>
+    public int? RetryAfterSeconds { get; init; }
+
     public Task ExecuteAsync(HttpContext httpContext) => ApiErrorWriter.WriteAsync(httpContext, this);
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>

@@ -11,6 +11,14 @@ internal static class ApiErrorWriter
         // The exception handler clears headers before it writes, so the id is set again here.
         response.Headers["Request-Id"] = context.TraceIdentifier;
         response.Headers.CacheControl = "no-store";
+        if (error.Status == StatusCodes.Status401Unauthorized)
+        {
+            response.Headers.WWWAuthenticate = Hatbox.Pipeline.BearerChallenge.For(error.Code);
+        }
+        if (error.RetryAfterSeconds is { } retryAfter)
+        {
+            response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         var envelope = new ErrorEnvelope(false, error.Message,
             new ErrorDetail(error.Type, error.Code, error.Message, error.Param), context.TraceIdentifier);
         return response.WriteAsJsonAsync(envelope, HatboxJsonContext.Default.ErrorEnvelope, contentType: null, context.RequestAborted);

@@ -41,6 +41,9 @@ internal static class ErrorCodes
     public const string InvalidCredentials = "invalid_credentials";
     public const string EmailTaken = "email_taken";
     public const string SlugTaken = "slug_taken";
+    public const string PlanNotSelfService = "plan_not_self_service";
+    public const string WorkspaceCreationLimit = "workspace_creation_limit";
+    public const string InvitationLimit = "invitation_limit";
     public const string TokenInvalid = "token_invalid";
     public const string CrossSiteRequest = "cross_site_request";
     public const string ExternalLoginFailed = "external_login_failed";

@@ -16,6 +16,8 @@ internal sealed class Organization
     public string? PreviousApiVersion { get; set; }
     public DateTimeOffset? ApiVersionChangedAt { get; set; }
     public string? BillingEmail { get; set; }
+    /// <summary>Who created it (null: the operator's CLI), for the per-account caps on new organizations.</summary>
+    public string? CreatedByUserId { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
 }
 
@@ -27,5 +29,6 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
         organization.HasKey(o => o.Id);
         organization.Property(o => o.Name).HasMaxLength(200);
         organization.Property(o => o.Plan).HasMaxLength(64);
+        organization.HasIndex(o => new { o.CreatedByUserId, o.CreatedAt });
     }
 }

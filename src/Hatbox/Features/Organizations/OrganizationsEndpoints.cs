@@ -35,7 +35,7 @@ internal static class OrganizationsEndpoints
         {
             return refused;
         }
-        var result = await organizations.SetPlanAsync(organizationId, body.Value.Plan, ct);
+        var result = await organizations.SetPlanAsync(organizationId, body.Value.Plan, me.Actor, ct);
         return result.Succeeded ? TypedResults.Ok(result.Value!) : result.Error!;
     }
 }

@@ -13,8 +13,8 @@ internal sealed class PlanCatalog(IOptionsMonitor<Dictionary<string, PlanOptions
 
     public static readonly Dictionary<string, PlanOptions> Defaults = new(StringComparer.OrdinalIgnoreCase)
     {
-        [Free] = new() { RequestsPerMinute = 60, RequestsPerMonth = 10_000, StorageBytes = 100L * 1024 * 1024 },
-        ["pro"] = new() { RequestsPerMinute = 600, RequestsPerMonth = 1_000_000, StorageBytes = 10L * 1024 * 1024 * 1024, OveragePricePer1000 = 0.50m },
+        [Free] = new() { RequestsPerMinute = 60, RequestsPerMonth = 10_000, StorageBytes = 100L * 1024 * 1024, SelfService = true },
+        ["pro"] = new() { RequestsPerMinute = 600, RequestsPerMonth = 1_000_000, StorageBytes = 10L * 1024 * 1024 * 1024, OveragePricePer1000 = 0.50m, SelfService = true },
     };
 
     public IReadOnlyDictionary<string, PlanOptions> All => plans.CurrentValue;

@@ -17,5 +17,15 @@ internal sealed class PlanOptions
     /// <summary>Price per 1,000 requests past the monthly quota; null means the plan stops there (429).</summary>
     [Range(0, 1_000_000)] public decimal? OveragePricePer1000 { get; set; }
 
+    /// <summary>
+    /// Whether a workspace admin may move an organization onto this plan from the portal or <c>/v1</c>.
+    /// Off unless configured: a plan nobody marked (a <c>staff</c> or partner tier) is the operator's to
+    /// give, with <c>hatbox admin orgs set-plan</c>.
+    /// </summary>
+    public bool SelfService { get; set; }
+
     public bool StopsAtQuota => OveragePricePer1000 is null;
+
+    /// <summary>A plan with an overage price bills; a move onto one is recorded for billing.</summary>
+    public bool IsPaid => OveragePricePer1000 is not null;
 }

@@ -15,6 +15,7 @@ internal static class PlansServiceCollectionExtensions
                         RequestsPerMonth = plan.RequestsPerMonth,
                         StorageBytes = plan.StorageBytes,
                         OveragePricePer1000 = plan.OveragePricePer1000,
+                        SelfService = plan.SelfService,
                     };
                 }
             })

@@ -48,7 +48,9 @@ internal static partial class DownloadEndpoints
         headers.XContentTypeOptions = "nosniff";
         headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
         headers.CacheControl = "private";
-        return TypedResults.Stream(content, file.ContentType, file.Filename, file.UploadedAt,
+        // Rows stored before content types were normalised at upload may still hold an unsendable one.
+        var contentType = StorageContentType.Normalize(file.ContentType) ?? StorageContentType.Default;
+        return TypedResults.Stream(content, contentType, file.Filename, file.UploadedAt,
             new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(file.Sha256)}\""), enableRangeProcessing: true);
     }
 

@@ -27,7 +27,8 @@ internal sealed class DownloadUrls(
     public const string RoutePrefix = "/storage/download";
     // Bumping the version ends every URL signed under the old scheme.
     const string Purpose = "hatbox.storage.download.v1";
-    const int SignatureBytes = 32;
+    // 32 bytes of HMAC-SHA256 as unpadded base64url.
+    const int SignatureChars = 43;
 
     public string Create(string workspaceId, string fileId)
     {
@@ -37,14 +38,24 @@ internal sealed class DownloadUrls(
         return $"{baseUrl.Value}{RoutePrefix}/{workspaceId}/{fileId}?expires={expires}&signature={signature}";
     }
 
-    /// <summary>Null when the URL is genuine and current; else the 403 to answer. Checks the signature before the clock.</summary>
+    /// <summary>
+    /// Null when the URL is genuine and current; else the 403 to answer. Checks the signature before the clock.
+    /// Parsing is strict: the signature must be exactly the unpadded base64url text this class writes
+    /// (43 characters of the URL-safe alphabet), so no other spelling of the same bytes (padding, a
+    /// stray character the decoder skips, non-zero spare bits) is ever accepted.
+    /// </summary>
     public ApiError? Verify(string workspaceId, string fileId, string? expires, string? signature)
     {
-        Span<byte> presented = stackalloc byte[SignatureBytes];
         if (expires is not { Length: > 0 and <= 12 } || !expires.All(char.IsAsciiDigit)
-            || signature is not { Length: > 0 and <= 64 }
-            || !Base64Url.TryDecodeFromChars(signature, presented, out var length) || length != SignatureBytes
-            || !CryptographicOperations.FixedTimeEquals(presented, Sign(workspaceId, fileId, expires)))
+            || signature is not { Length: SignatureChars } || !signature.All(IsBase64UrlChar))
+        {
+            return StorageErrors.InvalidSignature;
+        }
+        Span<byte> expected = stackalloc byte[SignatureChars];
+        Base64Url.EncodeToUtf8(Sign(workspaceId, fileId, expires), expected);
+        Span<byte> presented = stackalloc byte[SignatureChars];
+        Encoding.ASCII.GetBytes(signature, presented);
+        if (!CryptographicOperations.FixedTimeEquals(presented, expected))
         {
             return StorageErrors.InvalidSignature;
         }
@@ -52,6 +63,8 @@ internal sealed class DownloadUrls(
             ? StorageErrors.UrlExpired
             : null;
     }
+
+    static bool IsBase64UrlChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_';
 
     byte[] Sign(string workspaceId, string fileId, string expires) =>
         HMACSHA256.HashData(key.Bytes, Encoding.UTF8.GetBytes($"{Purpose}\n{workspaceId}\n{fileId}\n{expires}"));

@@ -19,7 +19,6 @@ namespace Hatbox.Features.Storage;
 internal sealed class FileUploads(
     HatboxDbContext db, IBlobStore blobs, StorageQuota quota, IOptions<StorageOptions> options, TimeProvider time)
 {
-    const string DefaultContentType = "application/octet-stream";
     static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
     public async Task<Outcome<StoredFile>> UploadAsync(HttpContext http, ApiCaller caller, CancellationToken cancellationToken)
@@ -150,14 +149,12 @@ internal sealed class FileUploads(
         return replaced?.Id ?? "";
     }
 
-    /// <summary>The part's own type when it says something; else a guess from the name, as browsers do.</summary>
-    static string ContentTypeOf(string? declared, string filename)
-    {
-        if (MediaTypeHeaderValue.TryParse(declared, out var parsed) && declared!.Length <= 255
-            && !parsed.MediaType.Equals(DefaultContentType, StringComparison.OrdinalIgnoreCase))
-        {
-            return declared;
-        }
-        return ContentTypes.TryGetContentType(filename, out var guessed) ? guessed : DefaultContentType;
-    }
+    /// <summary>
+    /// The part's own type (normalised, <see cref="StorageContentType"/>) when it says something; else a
+    /// guess from the name, as browsers do.
+    /// </summary>
+    static string ContentTypeOf(string? declared, string filename) =>
+        StorageContentType.Normalize(declared) is { } normalized && !normalized.StartsWith(StorageContentType.Default, StringComparison.Ordinal)
+            ? normalized
+            : ContentTypes.TryGetContentType(filename, out var guessed) ? guessed : StorageContentType.Default;
 }

@@ -26,10 +26,25 @@ internal static class MultipartUpload
     public const string PathField = "path";
 
     const int TextBudgetBytes = 16 * 1024;
+
+    /// <summary>
+    /// Parts per upload: the file and the path, with room for the extra fields some clients add.
+    /// Empty parts cost no text budget, so without this a body of 10,000 empty parts would be read whole.
+    /// </summary>
+    public const int MaxParts = 32;
+
+    /// <summary>One part's headers together, and how many there may be (MultipartReader's own defaults are 16 KiB and 16).</summary>
+    public const int MaxPartHeaderBytes = 8 * 1024;
+    public const int MaxPartHeaders = 8;
     // MultipartReader's default 4 KiB buffer makes every read of a 50 MB file a small one.
     const int ReaderBufferBytes = 64 * 1024;
 
     static readonly ApiError MalformedBody = StorageErrors.Malformed("The multipart body is malformed or ended early.");
+    static readonly ApiError TooManyParts = ApiError.TooLarge() with { Message = $"An upload holds at most {MaxParts} parts." };
+    static readonly ApiError HeadersTooLarge = ApiError.TooLarge() with
+    {
+        Message = $"A part's headers may be {MaxPartHeaders} lines of {MaxPartHeaderBytes} bytes together.",
+    };
 
     /// <summary>
     /// Reads the whole body. On success the file's bytes are stored under <paramref name="key"/> and
@@ -38,7 +53,12 @@ internal static class MultipartUpload
     public static async Task<Outcome<ReceivedUpload>> ReadAsync(
         Stream body, string boundary, IBlobStore blobs, BlobKey key, long maxBytes, CancellationToken cancellationToken)
     {
-        var reader = new MultipartReader(boundary, body, ReaderBufferBytes);
+        var reader = new MultipartReader(boundary, body, ReaderBufferBytes)
+        {
+            HeadersLengthLimit = MaxPartHeaderBytes,
+            HeadersCountLimit = MaxPartHeaders,
+        };
+        var parts = 0;
         ReceivedUpload? file = null;
         string? folder = null;
         var textBytes = 0;
@@ -55,6 +75,10 @@ internal static class MultipartUpload
                 if (section is null)
                 {
                     break;
+                }
+                if (++parts > MaxParts)
+                {
+                    return TooManyParts;
                 }
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
                     || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase)
@@ -143,9 +167,13 @@ internal static class MultipartUpload
         {
             return (await reader.ReadNextSectionAsync(cancellationToken), null);
         }
+        catch (InvalidDataException e) when (IsReaderLimit(e))
+        {
+            return (null, HeadersTooLarge);
+        }
         catch (InvalidDataException)
         {
-            // MultipartReader's own limits and malformed part headers.
+            // Malformed part headers.
             return (null, MalformedBody);
         }
         catch (IOException e) when (e is not BadHttpRequestException)
@@ -154,6 +182,14 @@ internal static class MultipartUpload
             return (null, MalformedBody);
         }
     }
+
+    /// <summary>
+    /// MultipartReader reports its header caps ("Multipart headers length limit 8192 exceeded", "Line
+    /// length limit … exceeded", "… count limit …") with the same exception type as a malformed
+    /// header; only the text tells them apart.
+    /// </summary>
+    static bool IsReaderLimit(InvalidDataException e) =>
+        e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) && e.Message.Contains("exceeded", StringComparison.OrdinalIgnoreCase);
 
     static async Task<Outcome<string>> ReadTextAsync(MultipartSection section, string name, int budget, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using Hatbox.Common.Errors;
 using Hatbox.Data;
 using Hatbox.Features.ApiKeys;
+using Hatbox.Features.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -34,11 +35,27 @@ internal static class StorageEndpoints
     }
 
     static async Task<Results<Ok<StoredFileEnvelope>, ApiError>> GetFile(
-        string fileId, ApiCaller caller, HatboxDbContext db, DownloadUrls urls, CancellationToken ct)
+        string fileId, ApiCaller caller, HatboxDbContext db, DownloadUrls urls, CrossTenantDenials denials, CancellationToken ct)
     {
         var file = await db.StoredFiles.AsNoTracking()
             .FirstOrDefaultAsync(f => f.WorkspaceId == caller.WorkspaceId && f.Id == fileId, ct);
-        return file is null ? StorageErrors.FileNotFound : TypedResults.Ok(Envelope(file, urls));
+        if (file is null)
+        {
+            return await NotFoundAsync(fileId, caller, db, denials, ct);
+        }
+        return TypedResults.Ok(Envelope(file, urls));
+    }
+
+    /// <summary>The 404 for a file id that is not the caller's; an id of another workspace is audited there.</summary>
+    static async Task<ApiError> NotFoundAsync(string fileId, ApiCaller caller, HatboxDbContext db, CrossTenantDenials denials,
+        CancellationToken ct)
+    {
+        var owner = await db.StoredFiles.AsNoTracking().Where(f => f.Id == fileId).Select(f => f.WorkspaceId).FirstOrDefaultAsync(ct);
+        if (owner is not null && owner != caller.WorkspaceId)
+        {
+            await denials.RecordAsync(db, owner, caller, fileId, ct);
+        }
+        return StorageErrors.FileNotFound;
     }
 
     static async Task<Results<Ok<StoredFileEnvelope>, ApiError>> GetFileByPath(
@@ -60,14 +77,15 @@ internal static class StorageEndpoints
 
     /// <summary>Permanent: the row goes first, so every link stops at once; then the bytes.</summary>
     static async Task<Results<Ok<DeleteFileResponse>, ApiError>> DeleteFile(
-        string fileId, ApiCaller caller, HatboxDbContext db, IBlobStore blobs, TimeProvider time, CancellationToken ct)
+        string fileId, ApiCaller caller, HatboxDbContext db, IBlobStore blobs, TimeProvider time, CrossTenantDenials denials,
+        CancellationToken ct)
     {
         var deleted = await db.StoredFiles
             .Where(f => f.WorkspaceId == caller.WorkspaceId && f.Id == fileId)
             .ExecuteDeleteAsync(ct);
         if (deleted == 0)
         {
-            return StorageErrors.FileNotFound;
+            return await NotFoundAsync(fileId, caller, db, denials, ct);
         }
         // A crash right here leaves bytes without a row, which nobody can reach and OrphanSweeper removes.
         await blobs.DeleteAsync(new BlobKey(caller.WorkspaceId, fileId), CancellationToken.None);

@@ -25,6 +25,7 @@ internal static class StorageServiceCollectionExtensions
         services.AddSingleton<PublicBaseUrl>();
         services.AddSingleton<DownloadUrls>();
         services.AddScoped<FileUploads>();
+        services.AddSingleton<Hatbox.Features.Audit.CrossTenantDenials>();
         services.AddScoped<IStorageMeter, StoredFileMeter>();
         var builtAt = DateTimeOffset.UtcNow;
         services.AddHostedService(provider => ActivatorUtilities.CreateInstance<OrphanSweeper>(provider, builtAt));

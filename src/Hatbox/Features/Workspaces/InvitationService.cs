@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Hatbox.Features.Workspaces;
 
 /// <summary>Invitations by e-mail: pending until that address signs up or signs in.</summary>
-internal sealed class InvitationService(HatboxDbContext db, TimeProvider time)
+internal sealed class InvitationService(HatboxDbContext db, AccountCaps caps, TimeProvider time)
 {
     public sealed record InvitationResponse(string Id, string WorkspaceId, string Email, string Role, DateTimeOffset CreatedAt, DateTimeOffset? AcceptedAt);
 
@@ -24,6 +24,10 @@ internal sealed class InvitationService(HatboxDbContext db, TimeProvider time)
         if (normalized is null)
         {
             return ApiError.BadRequest(ErrorCodes.ParameterInvalid, "A valid e-mail address is required.", "email");
+        }
+        if (await caps.CheckInvitationAsync(actor, cancellationToken) is { } capped)
+        {
+            return capped;
         }
         var alreadyMember = await (from m in db.Memberships
                                    join u in db.Users on m.UserId equals u.Id

@@ -8,9 +8,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Hatbox.Features.Workspaces;
 
 /// <summary>Creating workspaces (with their organization) and reading them for a member.</summary>
-internal sealed partial class WorkspaceService(HatboxDbContext db, TimeProvider time)
+internal sealed partial class WorkspaceService(HatboxDbContext db, AccountCaps caps, TimeProvider time)
 {
     public const string DefaultPlan = "free";
+    public const int MaxNameLength = 200;
 
     /// <summary>Creates an organization and its first workspace, with <paramref name="ownerUserId"/> as admin with API access.</summary>
     public async Task<Outcome<WorkspaceResponse>> CreateAsync(string ownerUserId, CreateWorkspaceRequest request, CancellationToken cancellationToken)
@@ -20,6 +21,14 @@ internal sealed partial class WorkspaceService(HatboxDbContext db, TimeProvider 
         {
             return ApiError.BadRequest(ErrorCodes.ParameterInvalid,
                 "A workspace slug is 3–63 lower-case letters, digits and dashes, starting with a letter.", "slug");
+        }
+        if ((InvalidName(request.Name, "name") ?? InvalidName(request.OrganizationName, "organizationName")) is { } badName)
+        {
+            return badName;
+        }
+        if (await caps.CheckWorkspaceCreationAsync(new Actor(ownerUserId), cancellationToken) is { } capped)
+        {
+            return capped;
         }
         if (await db.Workspaces.AnyAsync(w => w.Slug == slug, cancellationToken))
         {
@@ -32,6 +41,7 @@ internal sealed partial class WorkspaceService(HatboxDbContext db, TimeProvider 
             Id = Ids.New("org"),
             Name = string.IsNullOrWhiteSpace(request.OrganizationName) ? name : request.OrganizationName.Trim(),
             Plan = string.IsNullOrWhiteSpace(request.Plan) ? DefaultPlan : request.Plan.Trim(),
+            CreatedByUserId = ownerUserId,
             CreatedAt = now,
         };
         var workspace = new Workspace { Id = Ids.New("ws"), OrganizationId = organization.Id, Slug = slug, Name = name, CreatedAt = now };
@@ -73,6 +83,12 @@ internal sealed partial class WorkspaceService(HatboxDbContext db, TimeProvider 
 
     static WorkspaceResponse ToResponse(Workspace w, Membership m) =>
         new(w.Id, w.Slug, w.Name, w.OrganizationId, w.OrganizationId, Roles.Name(m.Role), m.ApiAccess, w.CreatedAt);
+
+    /// <summary>Names are shown in the portal and in e-mails: bounded, and without control or bidi characters that could disguise them.</summary>
+    static ApiError? InvalidName(string? name, string param) =>
+        name is not null && (name.Length > MaxNameLength || name.Any(c => char.IsControl(c) || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069'))
+            ? ApiError.BadRequest(ErrorCodes.ParameterInvalid, $"{param} is at most {MaxNameLength} characters, without control characters.", param)
+            : null;
 
     [GeneratedRegex("^[a-z][a-z0-9-]{2,62}$")]
     private static partial Regex SlugPattern();

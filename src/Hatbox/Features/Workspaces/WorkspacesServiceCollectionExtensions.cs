@@ -4,6 +4,9 @@ internal static class WorkspacesServiceCollectionExtensions
 {
     public static IServiceCollection AddWorkspaces(this IServiceCollection services)
     {
+        services.AddOptions<AccountCapsOptions>().BindConfiguration(AccountCapsOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<AccountCaps>();
         services.AddScoped<InvitationService>();
         services.AddScoped<WorkspaceService>();
         services.AddScoped<MemberService>();
