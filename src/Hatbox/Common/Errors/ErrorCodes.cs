@@ -61,4 +61,13 @@ internal static class ErrorCodes
     public const string TooManyParameters = "too_many_parameters";
     public const string DatabaseBusy = "database_busy";
     public const string NotImplemented = "not_implemented";
+
+    // Flows
+    public const string FlowNotFound = "flow_not_found";
+    public const string FlowInvalid = "flow_invalid";
+    public const string FlowRunNotFound = "flow_run_not_found";
+    public const string FlowRunFailed = "flow_run_failed";
+    public const string FlowQueueFull = "flow_queue_full";
+    public const string FlowRunsQuotaExceeded = "flow_runs_quota_exceeded";
+    public const string UrlNotAllowed = "url_not_allowed";
 }

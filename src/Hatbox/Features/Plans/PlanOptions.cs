@@ -17,5 +17,8 @@ internal sealed class PlanOptions
     /// <summary>Price per 1,000 requests past the monthly quota; null means the plan stops there (429).</summary>
     [Range(0, 1_000_000)] public decimal? OveragePricePer1000 { get; set; }
 
+    /// <summary>Flow runs an organization may start in a calendar month (UTC); none set means no cap.</summary>
+    [Range(1, long.MaxValue)] public long? FlowRunsPerMonth { get; set; }
+
     public bool StopsAtQuota => OveragePricePer1000 is null;
 }
