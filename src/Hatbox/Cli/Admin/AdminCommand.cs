@@ -16,5 +16,6 @@ internal static class AdminCommand
         OrgsCommand.Create(),
         DomainsCommand.Create(),
         UsageCommand.Create(),
+        FlowsCommand.Create(),
     };
 }

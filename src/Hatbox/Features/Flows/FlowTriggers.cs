@@ -90,6 +90,10 @@ internal sealed class FlowTriggers(
         return run;
     }
 
+    /// <summary>For the file trigger, which must not store a file for a flow that is not there.</summary>
+    public Task<bool> ExistsAsync(ApiCaller caller, string flowId, CancellationToken cancellationToken) =>
+        db.Flows.AnyAsync(f => f.WorkspaceId == caller.WorkspaceId && f.Id == flowId, cancellationToken);
+
     /// <summary>The run once it has finished, or as it stands when <see cref="FlowOptions.TriggerWaitSeconds"/> have passed.</summary>
     public async Task<FlowRun> WaitAsync(FlowRun started, CancellationToken cancellationToken)
     {

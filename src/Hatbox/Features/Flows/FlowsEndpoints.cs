@@ -40,6 +40,10 @@ internal static class FlowsEndpoints
     static async Task<IResult> TriggerWithFile(
         string flowId, HttpContext http, ApiCaller caller, FlowTriggers triggers, FlowFileTrigger files, CancellationToken ct)
     {
+        if (!await triggers.ExistsAsync(caller, flowId, ct))
+        {
+            return FlowErrors.FlowNotFound;
+        }
         var input = await files.ReceiveAsync(http, caller, flowId, ct);
         return input.Succeeded ? await RunAsync(flowId, input.Value!, caller, triggers, ct) : input.Error!;
     }

@@ -21,13 +21,17 @@ internal static class FlowSchema
         }
         foreach (var detail in results.Details ?? [])
         {
-            if (detail.Errors is not { Count: > 0 } errors)
+            // A failed "if" only picks the branch; it is not a fault of the document.
+            var evaluation = detail.EvaluationPath.ToString();
+            if (detail.Errors is not { Count: > 0 } errors || evaluation.EndsWith("/if", StringComparison.Ordinal)
+                || evaluation.Contains("/if/", StringComparison.Ordinal))
             {
                 continue;
             }
             var path = detail.InstanceLocation.ToString();
-            foreach (var (_, message) in errors)
+            foreach (var (keyword, raw) in errors)
             {
+                var message = raw.Contains("false schema", StringComparison.Ordinal) ? "This property is not allowed here." : raw;
                 // "if"/"then" branches report each failure twice (the branch and the keyword inside it).
                 if (!faults.Exists(f => f.Path == path && f.Message == message))
                 {
