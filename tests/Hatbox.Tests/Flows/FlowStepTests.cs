@@ -25,6 +25,8 @@ public sealed class FlowStepTests(FlowStepTests.Fixture fixture) : IClassFixture
             {
                 ["Flows:Http:AllowPrivateNetworks"] = "true",
                 ["Flows:Script:TimeoutMilliseconds"] = "1000",
+                // High enough that an endless loop meets the time limit first.
+                ["Flows:Script:MaxStatements"] = "1000000000",
             });
             Http = Server.CreateClient();
         }
