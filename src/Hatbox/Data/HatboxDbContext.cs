@@ -4,6 +4,7 @@ using Hatbox.Features.Ai.Chat;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Audit;
 using Hatbox.Features.Domains;
+using Hatbox.Features.Flows;
 using Hatbox.Features.Idempotency;
 using Hatbox.Features.Notifications;
 using Hatbox.Features.Organizations;
@@ -41,6 +42,10 @@ internal sealed class HatboxDbContext(DbContextOptions<HatboxDbContext> options)
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<PlanChange> PlanChanges => Set<PlanChange>();
     public DbSet<ChatTokenUsage> ChatTokenUsage => Set<ChatTokenUsage>();
+    public DbSet<Flow> Flows => Set<Flow>();
+    public DbSet<FlowVersion> FlowVersions => Set<FlowVersion>();
+    public DbSet<FlowRun> FlowRuns => Set<FlowRun>();
+    public DbSet<FlowRunStep> FlowRunSteps => Set<FlowRunStep>();
 
     /// <summary>The shared Data Protection key ring; a table only on PostgreSQL (Data/Postgres/SharedKeyRing.cs).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

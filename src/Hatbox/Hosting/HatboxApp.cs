@@ -6,6 +6,7 @@ using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Audit;
 using Hatbox.Features.Db;
 using Hatbox.Features.Domains;
+using Hatbox.Features.Flows;
 using Hatbox.Features.Health;
 using Hatbox.Features.Idempotency;
 using Hatbox.Features.Notifications;
@@ -102,6 +103,7 @@ internal static class HatboxApp
         api.MapAuthentication();
         api.MapStorage();
         api.MapDb();
+        api.MapFlows();
         // Signed download links carry their own proof instead of a key, and answer in no API version.
         app.MapStorageDownloads();
 
@@ -115,6 +117,7 @@ internal static class HatboxApp
         v1.MapOrganizations();
         v1.MapUsage();
         v1.MapSearchIndexes();
+        v1.MapFlowsManagement();
 
         app.MapPortal();
     }

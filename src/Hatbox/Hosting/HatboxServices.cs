@@ -5,6 +5,7 @@ using Hatbox.Features.Ai.NlQuery;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Db;
 using Hatbox.Features.Domains;
+using Hatbox.Features.Flows;
 using Hatbox.Features.Organizations;
 using Hatbox.Features.Plans;
 using Hatbox.Features.Storage;
@@ -45,6 +46,7 @@ internal static class HatboxServices
         services.AddScoped<OrganizationService>();
         services.AddUsage(configuration);
         services.AddAi(configuration);
+        services.AddFlows();
         return server;
     }
 }

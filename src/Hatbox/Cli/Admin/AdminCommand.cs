@@ -17,5 +17,6 @@ internal static class AdminCommand
         DomainsCommand.Create(),
         UsageCommand.Create(),
         SearchCommand.Create(),
+        FlowsCommand.Create(),
     };
 }

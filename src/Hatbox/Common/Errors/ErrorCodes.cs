@@ -77,4 +77,12 @@ internal static class ErrorCodes
     public const string QuestionTooLong = "question_too_long";
     public const string UnsafeGeneratedSql = "unsafe_generated_sql";
     public const string AiUnavailable = "ai_unavailable";
+    // Flows
+    public const string FlowNotFound = "flow_not_found";
+    public const string FlowInvalid = "flow_invalid";
+    public const string FlowRunNotFound = "flow_run_not_found";
+    public const string FlowRunFailed = "flow_run_failed";
+    public const string FlowQueueFull = "flow_queue_full";
+    public const string FlowRunsQuotaExceeded = "flow_runs_quota_exceeded";
+    public const string UrlNotAllowed = "url_not_allowed";
 }

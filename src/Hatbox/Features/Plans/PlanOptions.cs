@@ -23,6 +23,8 @@ internal sealed class PlanOptions
     /// give, with <c>hatbox admin orgs set-plan</c>.
     /// </summary>
     public bool SelfService { get; set; }
+    /// <summary>Flow runs an organization may start in a calendar month (UTC); none set means no cap.</summary>
+    [Range(1, long.MaxValue)] public long? FlowRunsPerMonth { get; set; }
 
     public bool StopsAtQuota => OveragePricePer1000 is null;
 

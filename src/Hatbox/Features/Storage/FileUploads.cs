@@ -88,6 +88,37 @@ internal sealed class FileUploads(
         }
     }
 
+    /// <summary>
+    /// Stores a file that another feature received or fetched (a flow's file trigger): the same
+    /// path rules, size cap, quota and commit order as an upload.
+    /// </summary>
+    public async Task<Outcome<StoredFile>> StoreAsync(ApiCaller caller, string folder, string filename, string? contentType, Stream content,
+        CancellationToken cancellationToken)
+    {
+        var key = new BlobKey(caller.WorkspaceId, Ids.New("file"));
+        await using var counted = new UploadStream(content, options.Value.MaxUploadBytes);
+        try
+        {
+            await blobs.WriteAsync(key, counted, cancellationToken);
+        }
+        catch (FileTooLargeException)
+        {
+            return StorageErrors.FileTooLarge(options.Value.MaxUploadBytes);
+        }
+        var file = Describe(key, new ReceivedUpload(filename, contentType, counted.BytesRead, counted.GetSha256(), folder));
+        var replaced = file.Succeeded ? await CommitAsync(file.Value!, caller, CancellationToken.None) : file.Error!;
+        if (!replaced.Succeeded)
+        {
+            await blobs.DeleteAsync(key, CancellationToken.None);
+            return replaced.Error!;
+        }
+        if (replaced.Value is { Length: > 0 } oldId)
+        {
+            await blobs.DeleteAsync(key with { BlobId = oldId }, CancellationToken.None);
+        }
+        return file.Value!;
+    }
+
     Outcome<StoredFile> Describe(BlobKey key, ReceivedUpload upload)
     {
         var folder = StoragePaths.NormalizeFolder(upload.Folder, MultipartUpload.PathField);
