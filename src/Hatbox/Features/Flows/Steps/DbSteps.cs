@@ -42,7 +42,7 @@ internal sealed class DbSteps(ITenantDatabaseProvider databases, DbStorageGate s
                 var growth = Math.Max(1, element.GetRawText().Length);
                 var tenantQuery = new TenantQuery(query, parameters, token => storage.CheckAsync(caller, growth, services, token));
                 var result = Check(await database.QueryAsync(tenantQuery, cancellationToken));
-                return Node(new DbQueryResponse(true, result, Math.Round(result.Elapsed.TotalMilliseconds, 3), query, result.Truncated),
+                return Node(new DbQueryResponse(true, result, Math.Round(result.Elapsed.TotalMilliseconds, 3), query, result.Truncated, result.Changes),
                     DbJsonContext.Default.DbQueryResponse);
             case "db.insert":
                 var table = Check(DbRequests.Table(Text(with, "table")));
