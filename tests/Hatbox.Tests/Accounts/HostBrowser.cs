@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Hatbox.Hosting;
 using Hatbox.Tests.Infrastructure;
 
@@ -32,15 +33,28 @@ internal sealed class HostBrowser : IDisposable
             },
             SslOptions = new SslClientAuthenticationOptions
             {
-                // The server's own certificate names localhost only; trust exactly it, for any of its hosts.
-                RemoteCertificateValidationCallback = (_, presented, _, _) =>
-                    presented is not null && presented.GetCertHashString() == certificate.GetCertHashString(),
+                // The server's local authority issues each host's certificate by SNI: trust exactly it. The
+                // name is not checked, since some tests name a host the server does not serve (Host poisoning).
+                RemoteCertificateValidationCallback = (_, presented, _, _) => IssuedBy(certificate, presented),
             },
         };
         _http = new HttpClient(handler);
     }
 
     public int Port { get; }
+
+    static bool IssuedBy(X509Certificate2 authority, X509Certificate? presented)
+    {
+        if (presented is not X509Certificate2 leaf)
+        {
+            return false;
+        }
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(authority);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(leaf);
+    }
 
     public CookieContainer Cookies { get; } = new();
 
