@@ -66,7 +66,6 @@ internal static class ErrorCodes
     public const string QueryMemoryExceeded = "query_memory_exceeded";
     public const string TooManyParameters = "too_many_parameters";
     public const string DatabaseBusy = "database_busy";
-    public const string NotImplemented = "not_implemented";
 
     // AI over data
     public const string NoTextColumns = "no_text_columns";

@@ -54,10 +54,6 @@ internal static class DbErrors
         new(StatusCodes.Status413PayloadTooLarge, ErrorTypes.InvalidRequest, StorageQuota.ExceededCode,
             "This database has reached its size limit.");
 
-    public static ApiError NotImplemented() =>
-        new(StatusCodes.Status501NotImplemented, ErrorTypes.Api, ErrorCodes.NotImplemented,
-            "This endpoint is not available on this server.");
-
     public static ApiError Missing(string param, string message) =>
         ApiError.BadRequest(ErrorCodes.ParameterMissing, message, param);
 
@@ -76,7 +72,7 @@ internal static class DbErrors
     /// </summary>
     public static ApiError NoRetry(this ApiError error, HttpContext http)
     {
-        if (error.Status is StatusCodes.Status409Conflict or StatusCodes.Status422UnprocessableEntity or StatusCodes.Status501NotImplemented)
+        if (error.Status is StatusCodes.Status409Conflict or StatusCodes.Status422UnprocessableEntity)
         {
             http.Response.Headers["x-should-retry"] = "false";
         }

@@ -19,10 +19,9 @@ internal interface ITenantDatabase
     /// Runs one statement that must only read, on a read-only connection, under the same guardrails,
     /// deadline and row cap as <see cref="QueryAsync"/>: SQL the platform did not write and does not
     /// trust (nl-query's). Anything that would write is refused with <c>query_not_allowed</c> and
-    /// never reaches a writer. An engine without such a connection refuses everything.
+    /// never reaches a writer (SQLite: a <c>query_only</c> reader; PostgreSQL: a <c>READ ONLY</c> transaction).
     /// </summary>
-    Task<Outcome<QueryResult>> ReadOnlyQueryAsync(string sql, SqlParameters parameters, CancellationToken cancellationToken) =>
-        Task.FromResult<Outcome<QueryResult>>(DbErrors.NotImplemented());
+    Task<Outcome<QueryResult>> ReadOnlyQueryAsync(string sql, SqlParameters parameters, CancellationToken cancellationToken);
 
     /// <summary>Inserts one row and answers it as stored. Names are checked against the schema.</summary>
     Task<Outcome<QueryResult>> InsertAsync(string table, IReadOnlyList<ColumnValue> values, CancellationToken cancellationToken);
