@@ -22,12 +22,13 @@ internal static class ServeCommand
         var httpPort = new Option<int?>("--http-port") { Description = "Plain HTTP port that only refuses (default 8080; 0 turns it off)." };
         var config = new Option<string?>("--config") { Description = "A JSON configuration file." };
         var listen = new Option<string?>("--listen") { Description = "localhost (default), an IP address, or * for all interfaces." };
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "Loopback port of the Prometheus /metrics listener (default 9464; 0 turns it off)." };
 
-        var command = new Command("serve", "Run the Hatbox server.") { data, httpsPort, httpPort, config, listen };
+        var command = new Command("serve", "Run the Hatbox server.") { data, httpsPort, httpPort, config, listen, metricsPort };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new ServeSettings(parse.GetValue(data), parse.GetValue(httpsPort), parse.GetValue(httpPort),
-                parse.GetValue(config), parse.GetValue(listen));
+                parse.GetValue(config), parse.GetValue(listen), parse.GetValue(metricsPort));
             using var console = BufferedConsole.Install();
             // The access log hands its lines to the buffered console as UTF-8 (AccessLog); given
             // Console.Out, which is the console behind a synchronizing wrapper, it would go through strings.

@@ -12,6 +12,7 @@ using Hatbox.Features.Idempotency;
 using Hatbox.Features.Notifications;
 using Hatbox.Features.Organizations;
 using Hatbox.Features.Storage;
+using Hatbox.Features.Telemetry;
 using Hatbox.Features.Usage;
 using Hatbox.Features.Versions;
 using Hatbox.Features.Workspaces;
@@ -55,6 +56,7 @@ internal static class HatboxApp
         services.AddSingleton<IdempotencyStage>();
         services.AddHostedService<IdempotencySweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<PlatformDatabaseProbe>());
+        services.AddTelemetry(builder.Configuration);
 
         var tls = builder.Configuration.GetSection(TlsOptions.SectionName).Get<TlsOptions>() ?? new TlsOptions();
         var certificates = TlsCertificates.Load(tls, dataDirectory, TimeProvider.System, Hosting.Tls.ServerHostNames.Of(server));
@@ -69,6 +71,7 @@ internal static class HatboxApp
 
     static void UsePipeline(WebApplication app, ServerOptions server)
     {
+        app.UseTelemetry();
         if (server.TrustedProxies.Length > 0)
         {
             app.UseForwardedHeaders(ForwardedHeadersSetup.Create(server.TrustedProxies));

@@ -6,7 +6,8 @@ internal sealed record ServeSettings(
     int? HttpsPort = null,
     int? HttpPort = null,
     string? ConfigFile = null,
-    string? ListenAddress = null)
+    string? ListenAddress = null,
+    int? MetricsPort = null)
 {
     public Dictionary<string, string?> AsConfiguration()
     {
@@ -15,6 +16,7 @@ internal sealed record ServeSettings(
         if (HttpsPort is not null) values["Server:HttpsPort"] = HttpsPort.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (HttpPort is not null) values["Server:HttpPort"] = HttpPort.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (ListenAddress is not null) values["Server:ListenAddress"] = ListenAddress;
+        if (MetricsPort is not null) values["Metrics:Port"] = MetricsPort.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return values;
     }
 }

@@ -51,6 +51,7 @@ internal sealed class KeyedStages(
                 ?? await quota.AdmitAsync(context, caller, now);
             if (refusal is not null)
             {
+                Features.Telemetry.HatboxMetrics.Refused(refusal.Code);
                 await ApiErrorWriter.WriteAsync(context, refusal);
                 return;
             }

@@ -25,8 +25,9 @@ internal sealed class RequestContextMiddleware(RequestDelegate next, AccessLog a
         }
         finally
         {
-            accessLog.Write(context.Request.Method, context.Request.Path.Value ?? "/", context.Response.StatusCode,
-                Stopwatch.GetElapsedTime(started), requestId);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            accessLog.Write(context.Request.Method, context.Request.Path.Value ?? "/", context.Response.StatusCode, elapsed, requestId);
+            Features.Telemetry.HatboxMetrics.RequestEnded(context, elapsed);
         }
     }
 }

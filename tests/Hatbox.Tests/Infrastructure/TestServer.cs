@@ -51,6 +51,8 @@ public sealed class TestServer : IAsyncDisposable
             new ServeSettings(dataDirectory, HttpsPort: 0, HttpPort: plainHttp ? FreePort() : 0, ListenAddress: "127.0.0.1"),
             builder =>
             {
+                // Many servers share this process: none takes the default scrape port unless a test asks for one.
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Metrics:Port"] = "0" });
                 builder.Configuration.AddInMemoryCollection(stores);
                 builder.Configuration.AddInMemoryCollection(settings ?? []);
                 configureBuilder?.Invoke(builder);

@@ -28,6 +28,7 @@ internal static class ErrorCodes
     public const string ApiKeyExpired = "api_key_expired";
     public const string MultipleApiKeys = "multiple_api_keys";
     public const string InvalidOrgKey = "invalid_org_key";
+    public const string InvalidMetricsToken = "invalid_metrics_token";
     public const string ApiAccessDisabled = "api_access_disabled";
     public const string ApiKeyLimitReached = "api_key_limit_reached";
 

@@ -44,7 +44,9 @@ internal sealed class ApiKeyVerifier(ApiKeyCache cache, IServiceScopeFactory sco
             result = new(Outcome.Invalid, null);
             return true;
         }
-        if (cache.TryGet(hash, out var caller))
+        var hit = cache.TryGet(hash, out var caller);
+        Telemetry.HatboxMetrics.KeyCacheLookup(hit);
+        if (hit)
         {
             result = Judge(caller!);
             if (!remembered && source is not null && result.Outcome == Outcome.Valid)

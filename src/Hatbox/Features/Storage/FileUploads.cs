@@ -73,6 +73,7 @@ internal sealed class FileUploads(
                 return replaced.Error!;
             }
             committed = true;
+            Telemetry.HatboxMetrics.Uploaded(file.Value!.Size);
             if (replaced.Value is { Length: > 0 } oldId)
             {
                 await blobs.DeleteAsync(key with { BlobId = oldId }, CancellationToken.None);

@@ -34,6 +34,9 @@ internal sealed partial class UsageRecorder(UsageWriter writer, QuotaNotices not
 
     protected override TimeSpan Interval { get; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Totals counted and not yet written (the <c>hatbox.usage.pending</c> gauge).</summary>
+    internal int PendingTotals => _pending.Count;
+
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         _stopping = new CancellationTokenSource();

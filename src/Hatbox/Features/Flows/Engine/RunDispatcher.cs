@@ -23,6 +23,9 @@ internal sealed partial class RunDispatcher(
 
     public string NodeId { get; } = Ids.New("node");
 
+    /// <summary>Runs this node is running now (the <c>hatbox.flows.runs.active</c> gauge).</summary>
+    internal int ActiveRuns => _running.Count;
+
     TimeSpan Lease => TimeSpan.FromSeconds(options.Value.LeaseSeconds);
 
     /// <summary>For a trigger: a slot for a new run of this workspace, if one is free now.</summary>
