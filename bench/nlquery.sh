@@ -34,7 +34,7 @@ export HATBOX__Plans__bench__RequestsPerMinute=1000000000 HATBOX__Plans__bench__
 KEY=$(dotnet artifacts/bin/Hatbox/release/Hatbox.dll admin bootstrap --data "$DATA" --email bench@example.test \
   --password 'bench password 123' --org Bench --workspace bench --plan bench --json |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["apiKey"])')
-dotnet artifacts/bin/Hatbox/release/Hatbox.dll serve --data "$DATA" --https-port "$PORT" --http-port 0 --listen 127.0.0.1 >"$WORK/hatbox.log" 2>&1 &
+dotnet artifacts/bin/Hatbox/release/Hatbox.dll serve --data "$DATA" --https-port "$PORT" --http-port 0 --listen 127.0.0.1 --metrics-port 0 >"$WORK/hatbox.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 300); do
   if [[ -f "$CERT" ]] && curl -fsS --cacert "$CERT" -o /dev/null "https://127.0.0.1:$PORT/health" 2>/dev/null; then break; fi

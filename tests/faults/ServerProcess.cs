@@ -37,7 +37,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public static async Task<ServerProcess> StartAsync(string dataDirectory, params (string Key, string Value)[] settings)
     {
-        var process = Start(settings, "serve", "--data", dataDirectory, "--https-port", "0", "--http-port", "0", "--listen", "127.0.0.1");
+        var process = Start(settings, "serve", "--data", dataDirectory, "--https-port", "0", "--http-port", "0", "--listen", "127.0.0.1", "--metrics-port", "0");
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         // Keep draining output, or a full pipe would stall the server.
         process.OutputDataReceived += (_, line) =>

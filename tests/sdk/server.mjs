@@ -15,7 +15,7 @@ const dll = process.env.HATBOX_DLL ?? join(repo, 'artifacts/bin/Hatbox/release/H
  */
 export async function startServer(env = {}, { data: existing } = {}) {
   const data = existing ?? mkdtempSync(join(tmpdir(), 'hatbox-sdk-'));
-  const child = spawn('dotnet', [dll, 'serve', '--data', data, '--https-port', '0', '--http-port', '0', '--listen', '127.0.0.1'], {
+  const child = spawn('dotnet', [dll, 'serve', '--data', data, '--https-port', '0', '--http-port', '0', '--listen', '127.0.0.1', '--metrics-port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });

@@ -62,6 +62,7 @@ internal static class ServeCommand
             Console.WriteLine($"Plain HTTP on {plain} answers 403 https_required");
         }
         Console.WriteLine($"Platform database: {database.FilePath}");
+        Features.Telemetry.MetricsListener.PrintBanner(app);
         if (certificate.AuthorityPemPath is { } pem)
         {
             Console.WriteLine($"Local certificate authority: {pem} (it signs localhost and every {{slug}}.localhost)");

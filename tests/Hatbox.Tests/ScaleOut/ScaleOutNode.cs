@@ -28,7 +28,7 @@ internal sealed class ScaleOutNode : IAsyncDisposable
     public static async Task<ScaleOutNode> StartAsync(IReadOnlyDictionary<string, string> environment)
     {
         var data = Directory.CreateTempSubdirectory("hatbox-node-").FullName;
-        var process = Start(environment, "serve", "--data", data, "--https-port", "0", "--http-port", "0", "--listen", "127.0.0.1");
+        var process = Start(environment, "serve", "--data", data, "--https-port", "0", "--http-port", "0", "--listen", "127.0.0.1", "--metrics-port", "0");
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, line) =>

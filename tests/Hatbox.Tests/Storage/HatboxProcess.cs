@@ -28,7 +28,9 @@ internal sealed class HatboxProcess : IAsyncDisposable
     /// <summary>Starts <c>hatbox serve</c>; <paramref name="extraArguments"/> go after the defaults (e.g. <c>--config FILE</c>).</summary>
     public static async Task<HatboxProcess> StartAsync(string dataDirectory, params string[] extraArguments)
     {
-        var process = Start(["serve", "--data", dataDirectory, "--https-port", "0", "--http-port", "0", "--listen", "127.0.0.1", .. extraArguments]);
+        // Processes run side by side: none takes the default scrape port unless the test names one.
+        string[] metrics = extraArguments.Contains("--metrics-port") ? [] : ["--metrics-port", "0"];
+        var process = Start(["serve", "--data", dataDirectory, "--https-port", "0", "--http-port", "0", "--listen", "127.0.0.1", .. metrics, .. extraArguments]);
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         // Keep draining output, or a full pipe would stall the server.
         process.OutputDataReceived += (_, line) =>

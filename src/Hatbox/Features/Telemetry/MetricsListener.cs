@@ -30,11 +30,26 @@ internal static class MetricsListener
             scrape.Use((context, next) =>
             {
                 context.TraceIdentifier = Ids.NewRequestId();
-                return expected is null || HasToken(context, expected) ? next(context) : ApiErrorWriter.WriteAsync(context, InvalidToken);
+                if (expected is not null && !HasToken(context, expected))
+                {
+                    return ApiErrorWriter.WriteAsync(context, InvalidToken);
+                }
+                return HttpMethods.IsGet(context.Request.Method) ? next(context) : ApiErrorWriter.WriteAsync(context, MethodNotAllowed);
             });
             scrape.UseOpenTelemetryPrometheusScrapingEndpoint();
             scrape.Run(context => ApiErrorWriter.WriteAsync(context, NotFound));
         });
+    }
+
+    /// <summary>The line <c>serve</c> prints for the scrape listener, if it is on.</summary>
+    public static void PrintBanner(WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;
+        if (options.Enabled)
+        {
+            var host = options.ListenAddress is "*" ? "0.0.0.0" : options.ListenAddress;
+            Console.WriteLine($"Metrics for Prometheus on http://{host}:{options.Port}/metrics{(options.Token is null ? "" : " (token required)")}");
+        }
     }
 
     static bool HasToken(HttpContext context, byte[] expected)
@@ -49,6 +64,9 @@ internal static class MetricsListener
 
     static readonly ApiError InvalidToken = new(StatusCodes.Status401Unauthorized, ErrorTypes.Authentication,
         ErrorCodes.InvalidMetricsToken, "This metrics listener needs its token: send Authorization: Bearer <Metrics:Token>.");
+
+    static readonly ApiError MethodNotAllowed = new(StatusCodes.Status405MethodNotAllowed, ErrorTypes.InvalidRequest,
+        ErrorCodes.MethodNotAllowed, "The metrics listener serves only GET /metrics.");
 
     static readonly ApiError NotFound = new(StatusCodes.Status404NotFound, ErrorTypes.InvalidRequest,
         ErrorCodes.RouteNotFound, "The metrics listener serves only GET /metrics.");
