@@ -5,6 +5,7 @@
 #   bash bench/run.sh                 # every scenario, 20 rounds of 3 s per side, taking turns
 #   ROUNDS=40 bash bench/run.sh       # more rounds (a steadier median)
 #   DURATION=6 bash bench/run.sh      # longer runs
+#   METRICS=compare bash bench/run.sh # only the authenticated pipeline, with metrics on and off, both against the baseline
 #
 # Hatbox runs with its default logging (one JSON access-log line per request) and its stdout sent
 # to a file in the temp dir, as in production behind a log collector. Environment variables pass
@@ -85,8 +86,10 @@ cat >"$WORK/authentication.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Authorization"] = "Bearer $API_KEY"
 LUA
+# Metrics are on by default in production (the Prometheus listener on loopback); so here, on a free port.
+METRICS_PORT=$(free_port)
 dotnet artifacts/bin/Hatbox/release/Hatbox.dll serve --data "$DATA" \
-  --https-port "$HATBOX_PORT" --http-port 0 --listen 127.0.0.1 >"$WORK/hatbox.log" 2>&1 &
+  --https-port "$HATBOX_PORT" --http-port 0 --listen 127.0.0.1 --metrics-port "$METRICS_PORT" >"$WORK/hatbox.log" 2>&1 &
 HATBOX_PID=$!
 PIDS+=("$HATBOX_PID")
 wait_ready hatbox "$HATBOX_PORT" "$WORK/hatbox.log"
@@ -166,6 +169,10 @@ PY
 
 echo "wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s runs, $ROUNDS rounds; $(nproc) cores shared by both servers and wrk"
 echo "hatbox logging: ${HATBOX__Logging__LogLevel__Default:-default (access log on)}, stdout to a file"
+if [[ ${METRICS:-} == compare ]]; then
+  source bench/metrics-compare.sh
+  exit 0
+fi
 measure health /health "" 90
 measure authentication /authentication "$WORK/authentication.lua" 85   # the full pipeline of DESIGN.md §5
 

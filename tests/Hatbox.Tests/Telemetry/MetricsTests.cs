@@ -43,7 +43,7 @@ public sealed class MetricsTests() : ServerTest(Settings)
         for (var i = 0; i < 2; i++)
         {
             using var response = await db.QueryAsync("SELECT * FROM no_such_table");
-            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         }
         var after = await Scrape.FromAsync(_scraper);
 
