@@ -57,7 +57,7 @@ internal static class ServeCommand
         var database = app.Services.GetRequiredService<PlatformDatabase>();
         var https = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal));
         Console.WriteLine($"Hatbox {app.Services.GetRequiredService<ServerIdentity>().ServerVersion} listening on {https}");
-        foreach (var plain in addresses.Where(a => a.StartsWith("http://", StringComparison.Ordinal)))
+        foreach (var plain in addresses.Where(a => a.StartsWith("http://", StringComparison.Ordinal) && !Features.Telemetry.MetricsListener.IsScrapeAddress(app, a)))
         {
             Console.WriteLine($"Plain HTTP on {plain} answers 403 https_required");
         }

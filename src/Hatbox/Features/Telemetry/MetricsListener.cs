@@ -52,6 +52,13 @@ internal static class MetricsListener
         }
     }
 
+    /// <summary>Whether <paramref name="address"/>, one the server is bound to, is the scrape listener's.</summary>
+    public static bool IsScrapeAddress(WebApplication app, string address)
+    {
+        var options = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;
+        return options.Enabled && Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Port == options.Port;
+    }
+
     static bool HasToken(HttpContext context, byte[] expected)
     {
         var header = context.Request.Headers.Authorization.ToString();

@@ -56,13 +56,14 @@ internal sealed class RequestTimeline : IDisposable
     }
 
     /// <summary>
-    /// The last <paramref name="points"/> × <paramref name="minutesPerPoint"/> minutes, oldest first,
-    /// ending with the current minute.
+    /// <paramref name="points"/> spans of <paramref name="minutesPerPoint"/> minutes, oldest first, the
+    /// last one holding the current minute. Spans start on whole multiples of their length (12:00,
+    /// 12:15), so the chart's time labels are round.
     /// </summary>
     public IReadOnlyList<TimelinePoint> Read(int points, int minutesPerPoint)
     {
         var now = MinuteOf(_time.GetUtcNow());
-        var first = now - (points * minutesPerPoint) + 1;
+        var first = now - (now % minutesPerPoint) - ((points - 1) * minutesPerPoint);
         var result = new List<TimelinePoint>(points);
         var histogram = new long[LatencyBuckets.Count];
         for (var point = 0; point < points; point++)

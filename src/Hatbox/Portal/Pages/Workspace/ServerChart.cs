@@ -50,6 +50,11 @@ internal sealed class ServerChart
 
     public double CenterX(int point) => Left + (point * Slot) + (Slot / 2);
 
+    /// <summary>Where a time label goes: under its slot, but the newest ends at the plot's edge, so a phone does not cut it off.</summary>
+    public double LabelX(int point) => point == Points - 1 ? Width - Right : CenterX(point);
+
+    public string LabelAnchor(int point) => point == Points - 1 ? "end" : "middle";
+
     /// <summary>Labelled slots: every <see cref="LabelEvery"/>th, counted back from the newest, so "now" always has one.</summary>
     public bool IsLabelled(int point) => (Points - 1 - point) % LabelEvery == 0;
 
