@@ -2,6 +2,7 @@ using Hatbox.Common.Json;
 using Hatbox.Data.Postgres;
 using Hatbox.Features.Accounts;
 using Hatbox.Features.Ai;
+using Hatbox.Features.ApiReference;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Audit;
 using Hatbox.Features.Db;
@@ -52,6 +53,7 @@ internal static class HatboxApp
         services.AddNotifications(dataDirectory);
         services.AddVersionAnnouncements();
         services.AddPortal();
+        services.AddApiReference();
         services.AddSingleton<IdempotencyStage>();
         services.AddHostedService<IdempotencySweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<PlatformDatabaseProbe>());
@@ -119,6 +121,7 @@ internal static class HatboxApp
         v1.MapSearchIndexes();
         v1.MapFlowsManagement();
 
+        app.MapApiReference();
         app.MapPortal();
     }
 
