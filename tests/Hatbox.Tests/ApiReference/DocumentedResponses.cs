@@ -69,7 +69,7 @@ internal sealed class DocumentedResponses
     }
 
     static string Faults(global::Json.Schema.EvaluationResults results) => string.Join("; ",
-        (results.Details ?? []).Where(d => d.Errors is { Count: > 0 })
+        (results.Details ?? []).Prepend(results).Where(d => d.Errors is { Count: > 0 })
             .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation} ({d.EvaluationPath}): {e.Value}")).Take(8));
 
     static string Shorten(string text) => text.Length > 600 ? text[..600] + "…" : text;

@@ -19,6 +19,8 @@ internal static class ApiReferenceServiceCollectionExtensions
             options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
             options.ShouldInclude = ApiSurface.Includes;
             options.AddOperationTransformer<TypedBodiesTransformer>();
+            options.AddSchemaTransformer<RowSchemas>();
+            options.AddSchemaTransformer<NullableMembers>();
         });
         services.AddSingleton<ApiDocument>();
         return services;

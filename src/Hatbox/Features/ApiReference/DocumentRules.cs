@@ -43,6 +43,12 @@ internal sealed class DocumentRules(JsonObject root, IReadOnlyDictionary<string,
             ["description"] = $"A signed-in portal session (POST /v1/sessions). Writes also send the {SessionDefaults.CsrfHeaderName} header from GET /v1/antiforgery.",
         };
         var schemas = Object(components, "schemas");
+        OneOfAsAnyOf(root);
+        // The envelope leaves out a null param (the writer skips it), so it is not required.
+        if (schemas["ErrorDetail"]?["required"] is JsonArray required)
+        {
+            schemas["ErrorDetail"]!["required"] = new JsonArray([.. required.Select(n => n!.GetValue<string>()).Where(n => n != "param").Select(n => JsonValue.Create(n))]);
+        }
         var paths = Object(root, "paths");
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (path, item) in paths.ToList())
@@ -93,6 +99,35 @@ internal sealed class DocumentRules(JsonObject root, IReadOnlyDictionary<string,
             Session: session,
             TakesBody: handler is not null && TypedBodiesTransformer.BodyType(handler) is not null,
             Versioned: metadata?.GetMetadata<VersionedApi>() is not null);
+    }
+
+    /// <summary>
+    /// The generator writes a nullable member as <c>oneOf: [null, T]</c>; when <c>T</c> accepts anything
+    /// (a free-form <c>JsonElement</c>), a null matches both branches and <c>oneOf</c> refuses it.
+    /// The branches never mean "exactly one" here, so <c>anyOf</c> says what the code does.
+    /// </summary>
+    static void OneOfAsAnyOf(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                if (obj["oneOf"] is JsonArray branches && !obj.ContainsKey("anyOf") && !obj.ContainsKey("discriminator"))
+                {
+                    obj.Remove("oneOf");
+                    obj["anyOf"] = branches;
+                }
+                foreach (var (_, child) in obj.ToList())
+                {
+                    OneOfAsAnyOf(child);
+                }
+                break;
+            case JsonArray array:
+                foreach (var child in array)
+                {
+                    OneOfAsAnyOf(child);
+                }
+                break;
+        }
     }
 
     internal static JsonObject Object(JsonObject parent, string name)
