@@ -15,9 +15,11 @@ internal sealed class HatboxTransport(HttpClient http, HatboxClientOptions optio
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Sends and returns the successful answer, headers read and body not yet; the caller disposes it.</summary>
-    /// <param name="content">Makes the body for each try; null when there is none.</param>
-    /// <param name="replayable">False for a body that cannot be sent twice (a stream that cannot seek): no retries then.</param>
+    /// <summary>
+    /// Sends and returns the successful answer, headers read and body not yet; the caller disposes it.
+    /// <c>content</c> makes the body afresh for each try (null: none); <c>replayable</c> is false for a
+    /// body that cannot be sent twice (a stream that cannot seek), which turns retries off.
+    /// </summary>
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, Func<HttpContent?>? content, RequestOptions? request,
         CancellationToken cancellationToken, bool replayable = true)
     {

@@ -1,6 +1,5 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using Hatbox.Client;
 using Hatbox.Hosting;
 using Hatbox.Tests.Infrastructure;
 

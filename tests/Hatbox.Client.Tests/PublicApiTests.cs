@@ -4,13 +4,14 @@ using System.Text.Json;
 using Hatbox.Common;
 using Hatbox.Features.Flows;
 using Hatbox.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Hatbox.Client.Tests;
 
 /// <summary>The npm SDK's end-to-end cases (tests/sdk/*.test.mjs), through Hatbox.Client against a real server over TLS.</summary>
 public sealed class PublicApiTests : ClientServer
 {
+    static readonly int[] FirstId = [1];
+
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -59,7 +60,7 @@ public sealed class PublicApiTests : ClientServer
         Assert.Equal("Ada", inserted.Data!.Value.GetProperty("name").GetString());
         var read = await db.QueryAsync("SELECT name FROM customers WHERE email = {email}", new { email = "ada@example.test" }, cancellationToken: Ct);
         Assert.Equal("Ada", Assert.Single(read.Data).GetProperty("name").GetString());
-        var positional = await db.QueryAsync("SELECT name FROM customers WHERE id = $1", new[] { 1 }, cancellationToken: Ct);
+        var positional = await db.QueryAsync("SELECT name FROM customers WHERE id = $1", FirstId, cancellationToken: Ct);
         Assert.Single(positional.Data);
         var updated = await db.UpdateAsync("customers", new { id = 1 }, new { name = "Ada L." }, cancellationToken: Ct);
         Assert.Equal(1, updated.Count);

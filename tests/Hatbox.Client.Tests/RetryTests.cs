@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 
 namespace Hatbox.Client.Tests;
 
