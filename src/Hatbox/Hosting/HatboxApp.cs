@@ -2,6 +2,7 @@ using Hatbox.Common.Json;
 using Hatbox.Data.Postgres;
 using Hatbox.Features.Accounts;
 using Hatbox.Features.Ai;
+using Hatbox.Features.ApiReference;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Audit;
 using Hatbox.Features.Db;
@@ -53,6 +54,7 @@ internal static class HatboxApp
         services.AddNotifications(dataDirectory);
         services.AddVersionAnnouncements();
         services.AddPortal();
+        services.AddApiReference();
         services.AddSingleton<IdempotencyStage>();
         services.AddHostedService<IdempotencySweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<PlatformDatabaseProbe>());
@@ -122,6 +124,7 @@ internal static class HatboxApp
         v1.MapSearchIndexes();
         v1.MapFlowsManagement();
 
+        app.MapApiReference();
         app.MapPortal();
     }
 

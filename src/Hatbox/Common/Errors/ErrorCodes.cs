@@ -12,6 +12,7 @@ internal static class ErrorCodes
     public const string InvalidRequest = "invalid_request";
     public const string InternalError = "internal_error";
     public const string ServiceUnavailable = "service_unavailable";
+    public const string UnknownApiVersion = "unknown_api_version";
 
     // Request bodies
     public const string InvalidJson = "invalid_json";
