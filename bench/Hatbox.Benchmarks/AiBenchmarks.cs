@@ -35,7 +35,7 @@ internal static class AiBenchmarks
             using var engine = new SqliteTenantDatabaseProvider(new TenantDatabasePaths(folder), Options.Create(new DbOptions()), TimeProvider.System);
             var feed = new TenantChangeFeed();
             var databases = new ChangeFeedTenantDatabaseProvider(engine, feed);
-            using var indexes = new SearchIndexes(new TenantDatabasePaths(folder), databases, generator);
+            using var indexes = new SearchIndexes(new TenantDatabasePaths(folder), databases, generator, Options.Create(aiOptions));
             var indexer = new SearchIndexer(indexes, feed, databases, generator, Options.Create(aiOptions), NullLogger<SearchIndexer>.Instance);
 
             await IndexerVersusBareLoopAsync(databases, indexes, indexer, generator, aiOptions, rows);

@@ -147,6 +147,8 @@ internal sealed partial class SearchIndexer(
             index.Indexed += batch.Count;
             await YieldToWritersAsync(index, Stopwatch.GetElapsedTime(batchStarted), cancellationToken);
         }
+        index.Vectors.SyncApproximate(_options.ApproximateAboveRows);
+        indexes.KeepWithinBudget(index);
     }
 
     /// <summary>While the table is being written to, pauses in proportion to the batch just embedded.</summary>
@@ -204,14 +206,16 @@ internal sealed partial class SearchIndexer(
             index.Hashes.Remove(key);
             index.Vectors.Remove(key);
         }
+        var vectors = new List<(string Key, float[] Vector)>(upserts.Count);
         foreach (var upsert in upserts)
         {
             index.Hashes[upsert.Key] = upsert.Hash;
             if (upsert.Vector is { Length: > 0 } vector)
-                index.Vectors.Set(upsert.Key, vector);
+                vectors.Add((upsert.Key, vector));
             else
                 index.Vectors.Remove(upsert.Key);
         }
+        index.Vectors.SetMany(vectors);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Search index pass failed for workspace {WorkspaceId} table {Table}")]
