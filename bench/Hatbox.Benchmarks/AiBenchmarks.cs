@@ -36,7 +36,7 @@ internal static class AiBenchmarks
             var feed = new TenantChangeFeed();
             var databases = new ChangeFeedTenantDatabaseProvider(engine, feed);
             using var indexes = new SearchIndexes(new TenantDatabasePaths(folder), databases, generator, Options.Create(aiOptions));
-            var indexer = new SearchIndexer(indexes, feed, databases, generator, Options.Create(aiOptions), NullLogger<SearchIndexer>.Instance);
+            var indexer = new SearchIndexer(indexes, feed, databases, generator, Options.Create(aiOptions), TimeProvider.System, NullLogger<SearchIndexer>.Instance);
 
             await IndexerVersusBareLoopAsync(databases, indexes, indexer, generator, aiOptions, rows);
             await SearchVersusBareAsync(databases, indexes, generator, searchRows);

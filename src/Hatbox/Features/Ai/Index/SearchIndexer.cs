@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Hatbox.Common.Errors;
 using Hatbox.Features.Db;
+using Hatbox.Features.Usage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,7 @@ namespace Hatbox.Features.Ai.Index;
 /// </summary>
 internal sealed partial class SearchIndexer(
     SearchIndexes indexes, ITenantChangeFeed feed, ITenantDatabaseProvider databases,
-    IEmbeddingGenerator<string, Embedding<float>> generator, IOptions<AiOptions> options, ILogger<SearchIndexer> logger)
+    IEmbeddingGenerator<string, Embedding<float>> generator, IOptions<AiOptions> options, TimeProvider time, ILogger<SearchIndexer> logger)
     : BackgroundService
 {
     readonly AiOptions _options = options.Value;
@@ -143,7 +144,7 @@ internal sealed partial class SearchIndexer(
             var next = 0;
             var upserts = batch.Select(row => new IndexStore.Upsert(row.Key, row.Hash, indexes.ModelId,
                 row.Text.Length > 0 ? vectors![next++].Vector.ToArray() : null, row.Fields)).ToList();
-            Apply(index, upserts, []);
+            Apply(index, upserts, [], BillingMonth.Of(time.GetUtcNow()));
             index.Indexed += batch.Count;
             await YieldToWritersAsync(index, Stopwatch.GetElapsedTime(batchStarted), cancellationToken);
         }
@@ -196,11 +197,11 @@ internal sealed partial class SearchIndexer(
         }
     }
 
-    static void Apply(TableIndex index, List<IndexStore.Upsert> upserts, List<string> deletes)
+    static void Apply(TableIndex index, List<IndexStore.Upsert> upserts, List<string> deletes, string? month = null)
     {
         if (upserts.Count == 0 && deletes.Count == 0)
             return;
-        index.Store.Apply(index.Table, upserts, deletes);
+        index.Store.Apply(index.Table, upserts, deletes, month);
         foreach (var key in deletes)
         {
             index.Hashes.Remove(key);

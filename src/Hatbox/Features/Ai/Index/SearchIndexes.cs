@@ -227,6 +227,10 @@ internal sealed class SearchIndexes(
         return [.. columns.Where(c => names.Contains(c.Name, StringComparer.OrdinalIgnoreCase)).Select(c => c.Name)];
     }
 
+    /// <summary>Rows embedded for the workspace in <paramref name="month"/>, every environment; no index file, none.</summary>
+    public long EmbeddedRowsIn(string workspaceId, string month) =>
+        Enum.GetValues<DbEnvironment>().Where(e => File.Exists(IndexFile(workspaceId, e))).Sum(e => Store(workspaceId, e).EmbeddedRows(month));
+
     string IndexFile(string workspaceId, DbEnvironment environment) =>
         Path.Combine(paths.WorkspaceDirectory(workspaceId), environment.Name() + IndexFileExtension);
 
