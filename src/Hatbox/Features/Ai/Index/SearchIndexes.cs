@@ -98,6 +98,22 @@ internal sealed class SearchIndexes(
         }
     }
 
+    /// <summary>
+    /// The workspace's indexed tables in one environment, opened (so their status is current):
+    /// what <c>GET /v1/…/search-indexes</c> and the portal's search page show.
+    /// </summary>
+    public async Task<List<TableIndex>> ListAsync(string workspaceId, DbEnvironment environment, CancellationToken cancellationToken)
+    {
+        var items = new List<TableIndex>();
+        foreach (var (_, _, table) in OnDisk().Where(t => t.WorkspaceId == workspaceId && t.Environment == environment).ToList())
+        {
+            var opened = await GetAsync(workspaceId, environment, table, cancellationToken);
+            if (opened.Succeeded)
+                items.Add(opened.Value!);
+        }
+        return items;
+    }
+
     /// <summary>The admin's column choice; null goes back to every text column.</summary>
     public async Task<Outcome<TableIndex>> ConfigureAsync(
         string workspaceId, DbEnvironment environment, string table, IReadOnlyList<string>? columns, CancellationToken cancellationToken)
