@@ -53,7 +53,7 @@ internal sealed class AiOptions
     /// Bytes of vectors (and approximate graphs) all open table indexes may keep in memory; above
     /// it the least recently searched ones leave memory (they stay on disk and reload on their next search).
     /// </summary>
-    [Range(1_048_576, long.MaxValue)] public long MemoryBudgetBytes { get; set; } = 1L << 30;
+    [Range(1, long.MaxValue)] public long MemoryBudgetBytes { get; set; } = 1L << 30;
 
     /// <summary>Rows embedded and written per transaction by the indexer.</summary>
     [Range(1, 4_096)] public int IndexBatchRows { get; set; } = 64;
