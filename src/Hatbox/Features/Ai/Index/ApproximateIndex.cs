@@ -26,16 +26,22 @@ internal sealed class ApproximateIndex : IDisposable
     {
         _graph = new USearchIndex(MetricKind.Cos, ScalarKind.BFloat16, (ulong)dimensions, Connectivity, ExpansionAdd, ExpansionSearch);
         Dimensions = dimensions;
-        var ids = new ulong[keys.Count];
-        var vectors = new float[keys.Count][];
-        for (var i = 0; i < keys.Count; i++)
+        // In chunks: each Add reserves room once for its chunk, and only a chunk's vectors are copied at a time.
+        for (var start = 0; start < keys.Count; start += BuildChunk)
         {
-            ids[i] = Assign(keys[i]);
-            vectors[i] = matrix.AsSpan(i * dimensions, dimensions).ToArray();
-        }
-        if (ids.Length > 0)
+            var count = Math.Min(BuildChunk, keys.Count - start);
+            var ids = new ulong[count];
+            var vectors = new float[count][];
+            for (var i = 0; i < count; i++)
+            {
+                ids[i] = Assign(keys[start + i]);
+                vectors[i] = matrix.AsSpan((start + i) * dimensions, dimensions).ToArray();
+            }
             _graph.Add(ids, vectors);
+        }
     }
+
+    const int BuildChunk = 4_096;
 
     public int Dimensions { get; }
 

@@ -148,6 +148,9 @@ internal sealed partial class SearchIndexer(
             index.Indexed += batch.Count;
             await YieldToWritersAsync(index, Stopwatch.GetElapsedTime(batchStarted), cancellationToken);
         }
+        // Every row is searchable now (exactly); building the graph can take a while on a large
+        // table, and searches need not wait for it.
+        index.FirstPass.TrySetResult();
         index.Vectors.SyncApproximate(_options.ApproximateAboveRows);
         indexes.KeepWithinBudget(index);
     }

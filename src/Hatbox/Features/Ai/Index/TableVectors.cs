@@ -102,8 +102,11 @@ internal sealed class TableVectors(int dimensions)
         }
         if (current is not null && current.Removed <= current.Count)
             return;
-        var (keys, matrix) = Snapshot();
-        var built = new ApproximateIndex(Dimensions, keys, matrix);
+        // Read straight from the matrix (no copy of it): readers go on, and the one writer is the caller.
+        ApproximateIndex built;
+        _lock.EnterReadLock();
+        try { built = new ApproximateIndex(Dimensions, _keys, _matrix); }
+        finally { _lock.ExitReadLock(); }
         _lock.EnterWriteLock();
         try
         {
