@@ -181,22 +181,22 @@ internal sealed class TableVectors(int dimensions)
     List<(string Key, float Score)> Scan(ReadOnlySpan<float> query, int limit, Func<string, bool>? allow)
     {
         var top = new PriorityQueue<(string Key, float Score), float>(limit + 1);
-            for (var slot = 0; slot < _keys.Count; slot++)
-            {
-                var score = TensorPrimitives.Dot(query, _matrix.AsSpan(slot * Dimensions, Dimensions));
-                if (top.Count == limit && score <= top.Peek().Score)
-                    continue;
-                if (allow is not null && !allow(_keys[slot]))
-                    continue;
-                top.Enqueue((_keys[slot], score), score);
-                if (top.Count > limit)
-                    top.Dequeue();
-            }
-            var found = new List<(string, float)>(top.Count);
-            while (top.Count > 0)
-                found.Add(top.Dequeue());
-            found.Reverse();
-            return found;
+        for (var slot = 0; slot < _keys.Count; slot++)
+        {
+            var score = TensorPrimitives.Dot(query, _matrix.AsSpan(slot * Dimensions, Dimensions));
+            if (top.Count == limit && score <= top.Peek().Score)
+                continue;
+            if (allow is not null && !allow(_keys[slot]))
+                continue;
+            top.Enqueue((_keys[slot], score), score);
+            if (top.Count > limit)
+                top.Dequeue();
+        }
+        var found = new List<(string, float)>(top.Count);
+        while (top.Count > 0)
+            found.Add(top.Dequeue());
+        found.Reverse();
+        return found;
     }
 
     /// <summary>
