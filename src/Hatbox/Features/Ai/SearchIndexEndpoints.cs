@@ -31,15 +31,8 @@ internal static class SearchIndexEndpoints
             return member.Error!;
         if (!DbEnvironments.TryParse(environment, out var env))
             return DbErrors.InvalidEnvironment();
-        var id = member.Value!.WorkspaceId;
-        var items = new List<SearchIndexInfo>();
-        foreach (var (_, _, table) in indexes.OnDisk().Where(t => t.WorkspaceId == id && t.Environment == env).ToList())
-        {
-            var opened = await indexes.GetAsync(id, env, table, ct);
-            if (opened.Succeeded)
-                items.Add(Info(opened.Value!, indexes.ModelId));
-        }
-        return TypedResults.Ok(new SearchIndexList(items, null));
+        var items = await indexes.ListAsync(member.Value!.WorkspaceId, env, ct);
+        return TypedResults.Ok(new SearchIndexList([.. items.Select(i => Info(i, indexes.ModelId))], null));
     }
 
     static async Task<Results<Ok<SearchIndexInfo>, ApiError>> ConfigureSearchIndex(

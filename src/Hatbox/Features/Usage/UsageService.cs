@@ -6,15 +6,19 @@ using Microsoft.EntityFrameworkCore;
 namespace Hatbox.Features.Usage;
 
 /// <summary>Usage reports and monthly statements from the metered rows, for <c>/v1</c>, the portal and the CLI.</summary>
-internal sealed class UsageService(HatboxDbContext db, PlanCatalog plans, UsageRecorder recorder)
+internal sealed class UsageService(HatboxDbContext db, PlanCatalog plans, UsageRecorder recorder, IEnumerable<IUsageMetricSource> metricSources)
 {
     public static readonly ApiError InvalidMonth = ApiError.BadRequest(ErrorCodes.ParameterInvalid, "A month is written yyyy-MM, e.g. 2026-11.", "month");
 
     public async Task<UsageReport> ReportAsync(string organizationId, string month, CancellationToken cancellationToken)
     {
         var rows = await RowsAsync(organizationId, month, cancellationToken);
+        var metrics = new List<UsageMetric>();
+        foreach (var source in metricSources)
+            metrics.AddRange(await source.MetricsAsync(organizationId, month, cancellationToken));
         return new UsageReport(organizationId, month, rows.Sum(r => r.Requests),
-            Group(rows, r => r.Day), Group(rows, r => r.KeyId), Group(rows, r => r.EndpointGroup), Group(rows, r => r.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Group(rows, r => r.Day), Group(rows, r => r.KeyId), Group(rows, r => r.EndpointGroup), Group(rows, r => r.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        { Metrics = metrics };
     }
 
     public async Task<BillingStatement?> StatementAsync(string organizationId, string month, CancellationToken cancellationToken)

@@ -26,6 +26,7 @@ internal sealed class IndexStore : IDisposable
             CREATE TABLE IF NOT EXISTS vectors (tbl TEXT NOT NULL, key TEXT NOT NULL, hash BLOB NOT NULL, model TEXT NOT NULL,
                 vector BLOB NOT NULL, PRIMARY KEY (tbl, key)) WITHOUT ROWID;
             CREATE VIRTUAL TABLE IF NOT EXISTS keywords USING fts5(content, tbl UNINDEXED, key UNINDEXED, col UNINDEXED);
+            CREATE TABLE IF NOT EXISTS embedded_rows (month TEXT PRIMARY KEY, rows INTEGER NOT NULL);
             """);
     }
 
@@ -71,12 +72,22 @@ internal sealed class IndexStore : IDisposable
 
     public sealed record Upsert(string Key, byte[] Hash, string Model, float[]? Vector, IReadOnlyList<(string Column, string Text)> Fields);
 
-    /// <summary>One transaction: a batch is either wholly on disk or not at all.</summary>
-    public void Apply(string table, IReadOnlyList<Upsert> upserts, IReadOnlyList<string> deletes)
+    /// <summary>
+    /// One transaction: a batch is either wholly on disk or not at all, and so is its count in
+    /// <paramref name="month"/>'s embedded rows (the usage metric): a crash neither loses nor doubles it.
+    /// </summary>
+    public void Apply(string table, IReadOnlyList<Upsert> upserts, IReadOnlyList<string> deletes, string? month = null)
     {
         lock (_lock)
         {
             using var transaction = _connection.BeginTransaction();
+            var embedded = upserts.Count(u => u.Vector is { Length: > 0 });
+            if (month is not null && embedded > 0)
+            {
+                using var count = Command("INSERT INTO embedded_rows (month, rows) VALUES ($m, $r) ON CONFLICT (month) DO UPDATE SET rows = rows + excluded.rows",
+                    ("$m", month), ("$r", embedded));
+                count.ExecuteNonQuery();
+            }
             foreach (var key in deletes.Concat(upserts.Select(u => u.Key)))
             {
                 using var clearVector = Command("DELETE FROM vectors WHERE tbl = $t AND key = $k", ("$t", table), ("$k", key));
@@ -117,6 +128,16 @@ internal sealed class IndexStore : IDisposable
                 scores[key] = scores.GetValueOrDefault(key) + reader.GetDouble(2);
             }
             return scores;
+        }
+    }
+
+    /// <summary>Rows embedded in <paramref name="month"/> (yyyy-MM), for usage.</summary>
+    public long EmbeddedRows(string month)
+    {
+        lock (_lock)
+        {
+            using var command = Command("SELECT rows FROM embedded_rows WHERE month = $m", ("$m", month));
+            return command.ExecuteScalar() is long rows ? rows : 0;
         }
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Hatbox.Common.Errors;
 using Hatbox.Features.Db;
+using Hatbox.Features.Usage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,7 @@ namespace Hatbox.Features.Ai.Index;
 /// </summary>
 internal sealed partial class SearchIndexer(
     SearchIndexes indexes, ITenantChangeFeed feed, ITenantDatabaseProvider databases,
-    IEmbeddingGenerator<string, Embedding<float>> generator, IOptions<AiOptions> options, ILogger<SearchIndexer> logger)
+    IEmbeddingGenerator<string, Embedding<float>> generator, IOptions<AiOptions> options, TimeProvider time, ILogger<SearchIndexer> logger)
     : BackgroundService
 {
     readonly AiOptions _options = options.Value;
@@ -143,10 +144,15 @@ internal sealed partial class SearchIndexer(
             var next = 0;
             var upserts = batch.Select(row => new IndexStore.Upsert(row.Key, row.Hash, indexes.ModelId,
                 row.Text.Length > 0 ? vectors![next++].Vector.ToArray() : null, row.Fields)).ToList();
-            Apply(index, upserts, []);
+            Apply(index, upserts, [], BillingMonth.Of(time.GetUtcNow()));
             index.Indexed += batch.Count;
             await YieldToWritersAsync(index, Stopwatch.GetElapsedTime(batchStarted), cancellationToken);
         }
+        // Every row is searchable now (exactly); building the graph can take a while on a large
+        // table, and searches need not wait for it.
+        index.FirstPass.TrySetResult();
+        index.Vectors.SyncApproximate(_options.ApproximateAboveRows);
+        indexes.KeepWithinBudget(index);
     }
 
     /// <summary>While the table is being written to, pauses in proportion to the batch just embedded.</summary>
@@ -194,24 +200,26 @@ internal sealed partial class SearchIndexer(
         }
     }
 
-    static void Apply(TableIndex index, List<IndexStore.Upsert> upserts, List<string> deletes)
+    static void Apply(TableIndex index, List<IndexStore.Upsert> upserts, List<string> deletes, string? month = null)
     {
         if (upserts.Count == 0 && deletes.Count == 0)
             return;
-        index.Store.Apply(index.Table, upserts, deletes);
+        index.Store.Apply(index.Table, upserts, deletes, month);
         foreach (var key in deletes)
         {
             index.Hashes.Remove(key);
             index.Vectors.Remove(key);
         }
+        var vectors = new List<(string Key, float[] Vector)>(upserts.Count);
         foreach (var upsert in upserts)
         {
             index.Hashes[upsert.Key] = upsert.Hash;
             if (upsert.Vector is { Length: > 0 } vector)
-                index.Vectors.Set(upsert.Key, vector);
+                vectors.Add((upsert.Key, vector));
             else
                 index.Vectors.Remove(upsert.Key);
         }
+        index.Vectors.SetMany(vectors);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Search index pass failed for workspace {WorkspaceId} table {Table}")]

@@ -5,17 +5,22 @@ using Hatbox.Common;
 using Hatbox.Features.Db;
 using Hatbox.Features.Db.Sqlite;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
 
 namespace Hatbox.Features.Ai.Index;
 
 /// <summary>
 /// Every table index in memory, found or opened on demand. A table is indexed from the first
 /// time it is searched (or configured); opening it loads what is on disk and queues a pass that
-/// embeds only rows whose content hash changed. Idle tables leave memory and reopen from disk.
+/// embeds only rows whose content hash changed. Idle tables leave memory and reopen from disk,
+/// and so do the least recently searched ones when all of them exceed <c>Ai:MemoryBudgetBytes</c>.
 /// </summary>
 internal sealed class SearchIndexes(
-    TenantDatabasePaths paths, ITenantDatabaseProvider databases, IEmbeddingGenerator<string, Embedding<float>> generator) : IDisposable
+    TenantDatabasePaths paths, ITenantDatabaseProvider databases, IEmbeddingGenerator<string, Embedding<float>> generator,
+    IOptions<AiOptions> options) : IDisposable
 {
+    readonly long _memoryBudget = options.Value.MemoryBudgetBytes;
+
     public const string IndexFileExtension = ".ai-index";
 
     readonly ConcurrentDictionary<(string, DbEnvironment, string), TableIndex> _tables = new();
@@ -50,23 +55,34 @@ internal sealed class SearchIndexes(
             open.LastUsedTicks = Environment.TickCount64;
             return open.TextColumns.Length > 0 ? open : AiErrors.NoTextColumns(table);
         }
+        var opened = await OpenAsync(key, workspaceId, environment, table, columns.Value!, cancellationToken);
+        if (opened.Succeeded)
+            KeepWithinBudget(opened.Value!);
+        return opened;
+    }
+
+    async Task<Outcome<TableIndex>> OpenAsync((string, DbEnvironment, string) key, string workspaceId, DbEnvironment environment,
+        string table, IReadOnlyList<DbColumnInfo> columns, CancellationToken cancellationToken)
+    {
 
         var store = Store(workspaceId, environment);
         var settings = store.Tables().FirstOrDefault(t => string.Equals(t.Name, table, StringComparison.OrdinalIgnoreCase));
-        var textColumns = ChooseColumns(columns.Value!, settings?.Columns);
+        var textColumns = ChooseColumns(columns, settings?.Columns);
         if (textColumns.Length == 0)
             return AiErrors.NoTextColumns(table);
 
         await _opening.WaitAsync(cancellationToken);
         try
         {
-            if (_tables.TryGetValue(key, out open))
+            if (_tables.TryGetValue(key, out var open))
                 return open;
             var index = new TableIndex(workspaceId, environment, table, store, Dimensions) { TextColumns = textColumns };
-            Describe(index, columns.Value!);
+            Describe(index, columns);
             if (settings is null)
                 store.SaveTable(table, null);
-            foreach (var row in store.Load(table))
+            var stored = store.Load(table);
+            index.Vectors.Reserve(stored.Count(row => row.Vector.Length == Dimensions && row.Model == ModelId));
+            foreach (var row in stored)
             {
                 index.Hashes[row.Key] = row.Hash;
                 if (row.Vector.Length == Dimensions && row.Model == ModelId)
@@ -80,6 +96,22 @@ internal sealed class SearchIndexes(
         {
             _opening.Release();
         }
+    }
+
+    /// <summary>
+    /// The workspace's indexed tables in one environment, opened (so their status is current):
+    /// what <c>GET /v1/…/search-indexes</c> and the portal's search page show.
+    /// </summary>
+    public async Task<List<TableIndex>> ListAsync(string workspaceId, DbEnvironment environment, CancellationToken cancellationToken)
+    {
+        var items = new List<TableIndex>();
+        foreach (var (_, _, table) in OnDisk().Where(t => t.WorkspaceId == workspaceId && t.Environment == environment).ToList())
+        {
+            var opened = await GetAsync(workspaceId, environment, table, cancellationToken);
+            if (opened.Succeeded)
+                items.Add(opened.Value!);
+        }
+        return items;
     }
 
     /// <summary>The admin's column choice; null goes back to every text column.</summary>
@@ -157,11 +189,44 @@ internal sealed class SearchIndexes(
         foreach (var (key, index) in _tables)
         {
             if (index.LastUsedTicks < cutoff && index.Ready)
-                _tables.TryRemove(key, out _);
+                Evict(key, index);
         }
     }
 
-    public long ResidentBytes => _tables.Values.Sum(t => t.Vectors.ResidentBytes);
+    /// <summary>
+    /// While every open index together holds more than the budget, the least recently searched
+    /// one (never <paramref name="current"/>, never one still being indexed) leaves memory.
+    /// </summary>
+    public void KeepWithinBudget(TableIndex current)
+    {
+        foreach (var (key, index) in _tables.OrderBy(t => t.Value.LastUsedTicks).ToList())
+        {
+            if (ResidentBytes <= _memoryBudget)
+                return;
+            if (!ReferenceEquals(index, current) && index.Ready)
+                Evict(key, index);
+        }
+    }
+
+    void Evict((string, DbEnvironment, string) key, TableIndex index)
+    {
+        if (_tables.TryRemove(new KeyValuePair<(string, DbEnvironment, string), TableIndex>(key, index)))
+        {
+            index.Vectors.Drop();
+            Interlocked.Increment(ref _evictions);
+        }
+    }
+
+    long _evictions;
+
+    /// <summary>Indexes that left memory (idle or over budget) since start.</summary>
+    public long Evictions => Interlocked.Read(ref _evictions);
+
+    /// <summary>Whether the table's index is in memory now (tests and the portal).</summary>
+    public bool IsOpen(string workspaceId, DbEnvironment environment, string table) =>
+        _tables.ContainsKey((workspaceId, environment, table.ToLowerInvariant()));
+
+    public long ResidentBytes => _tables.Values.Sum(t => t.Vectors.ResidentBytes + t.Vectors.ApproximateBytes);
 
     internal static void Describe(TableIndex index, IReadOnlyList<DbColumnInfo> columns)
     {
@@ -177,6 +242,10 @@ internal sealed class SearchIndexes(
         var names = JsonSerializer.Deserialize(chosen, AiJsonContext.Default.IReadOnlyListString) ?? [];
         return [.. columns.Where(c => names.Contains(c.Name, StringComparer.OrdinalIgnoreCase)).Select(c => c.Name)];
     }
+
+    /// <summary>Rows embedded for the workspace in <paramref name="month"/>, every environment; no index file, none.</summary>
+    public long EmbeddedRowsIn(string workspaceId, string month) =>
+        Enum.GetValues<DbEnvironment>().Where(e => File.Exists(IndexFile(workspaceId, e))).Sum(e => Store(workspaceId, e).EmbeddedRows(month));
 
     string IndexFile(string workspaceId, DbEnvironment environment) =>
         Path.Combine(paths.WorkspaceDirectory(workspaceId), environment.Name() + IndexFileExtension);
