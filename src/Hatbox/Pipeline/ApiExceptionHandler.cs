@@ -1,14 +1,14 @@
-using System.Globalization;
 using Hatbox.Common.Errors;
 using Hatbox.Common.Redis;
 using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
 
 namespace Hatbox.Pipeline;
 
 /// <summary>
 /// Turns exceptions into the envelope: a rejected body keeps its own error, Kestrel's bad-request
-/// exceptions keep their status (413 for an oversized body), Redis not answering for the counters is a
-/// <c>503 service_unavailable</c> with <c>Retry-After</c>, and anything else is a 500
+/// exceptions keep their status (413 for an oversized body), a store that does not answer (Redis for the
+/// counters, PostgreSQL, S3) is a <c>503 service_unavailable</c> naming it in <c>param</c>, with <c>Retry-After</c>, and anything else is a 500
 /// <c>internal_error</c> that tells the client nothing but the request id.
 /// </summary>
 /// <remarks>
@@ -20,7 +20,7 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         var error = ErrorFor(exception);
-        if (error.Status >= StatusCodes.Status500InternalServerError && exception is not RedisUnavailableException)
+        if (error.Status >= StatusCodes.Status500InternalServerError && StoreOf(exception) is null)
         {
             LogUnhandled(logger, exception, context.TraceIdentifier, context.Request.Method, context.Request.Path.Value ?? "/");
         }
@@ -29,10 +29,6 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
             return false;
         }
 
-        if (exception is RedisUnavailableException)
-        {
-            context.Response.Headers.RetryAfter = RedisUnavailableException.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        }
         await ApiErrorWriter.WriteAsync(context, error);
         return true;
     }
@@ -43,9 +39,32 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         RequestRejectedException rejected => rejected.Error,
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiError.TooLarge(),
         BadHttpRequestException bad => ApiError.ForStatus(bad.StatusCode),
-        RedisUnavailableException => ApiError.ForStatus(StatusCodes.Status503ServiceUnavailable),
+        _ when StoreOf(exception) is { } store => StoreUnavailableException.ErrorFor(store,
+            store == StoreNames.Redis ? RedisUnavailableException.RetryAfterSeconds : StoreUnavailableException.RetryAfterSeconds),
         _ => ApiError.Internal(),
     };
+
+    /// <summary>
+    /// The store that did not answer, if that is what the exception says. The tenant and file
+    /// stores name themselves; a connection failure of Npgsql that nobody wrapped comes from the
+    /// platform's EF Core context (bare, or inside a <c>DbUpdateException</c>).
+    /// </summary>
+    static string? StoreOf(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case StoreUnavailableException store:
+                    return store.Service;
+                case RedisUnavailableException:
+                    return StoreNames.Redis;
+                case NpgsqlException { IsTransient: true }:
+                    return StoreNames.Platform;
+            }
+        }
+        return null;
+    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception in {Method} {Path} ({RequestId})")]
     static partial void LogUnhandled(ILogger logger, Exception exception, string requestId, string method, string path);
