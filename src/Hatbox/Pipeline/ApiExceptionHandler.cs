@@ -1,7 +1,6 @@
 using Hatbox.Common.Errors;
 using Hatbox.Common.Redis;
 using Microsoft.AspNetCore.Diagnostics;
-using Npgsql;
 
 namespace Hatbox.Pipeline;
 
@@ -44,27 +43,7 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         _ => ApiError.Internal(),
     };
 
-    /// <summary>
-    /// The store that did not answer, if that is what the exception says. The tenant and file
-    /// stores name themselves; a connection failure of Npgsql that nobody wrapped comes from the
-    /// platform's EF Core context (bare, or inside a <c>DbUpdateException</c>).
-    /// </summary>
-    static string? StoreOf(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            switch (e)
-            {
-                case StoreUnavailableException store:
-                    return store.Service;
-                case RedisUnavailableException:
-                    return StoreNames.Redis;
-                case NpgsqlException { IsTransient: true }:
-                    return StoreNames.Platform;
-            }
-        }
-        return null;
-    }
+    static string? StoreOf(Exception exception) => StoreOutage.StoreOf(exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception in {Method} {Path} ({RequestId})")]
     static partial void LogUnhandled(ILogger logger, Exception exception, string requestId, string method, string path);

@@ -30,16 +30,16 @@ internal sealed partial class StoreHealth : PeriodicWorker
         _logger = logger;
         if (services.GetRequiredService<ITenantDatabaseProvider>() is PostgresTenantDatabaseProvider tenants)
         {
-            _probes[StoreNames.Tenants] = new(tenants.AnswersAsync, tenants.ClearPools);
+            _probes[StoreNames.Tenants] = new(tenants.AnswersAsync, tenants.ClearPools, () => null);
         }
         if (services.GetService<RedisConnection>() is { } redis)
         {
             // The multiplexer reconnects by itself; it is only asked whether it is connected.
-            _probes[StoreNames.Redis] = new(_ => Task.FromResult(redis.IsConnected), () => { });
+            _probes[StoreNames.Redis] = new(_ => Task.FromResult(redis.IsConnected), () => { }, () => null);
         }
         if (services.GetRequiredService<IBlobStore>() is S3BlobStore bucket)
         {
-            _probes[StoreNames.Storage] = new(bucket.AnswersAsync, () => { });
+            _probes[StoreNames.Storage] = new(bucket.AnswersAsync, () => { }, () => bucket.LastProbeFailure);
         }
         foreach (var name in _probes.Keys)
         {
@@ -69,17 +69,17 @@ internal sealed partial class StoreHealth : PeriodicWorker
         {
             return;
         }
-        LogStateChanged(_logger, service, answering ? Ok : Down);
+        LogStateChanged(_logger, service, answering ? Ok : Down, answering ? null : probe.LastFailure());
         if (answering)
         {
             probe.Recovered();
         }
     }
 
-    sealed record StoreProbe(Func<CancellationToken, Task<bool>> AnswersAsync, Action Recovered);
+    sealed record StoreProbe(Func<CancellationToken, Task<bool>> AnswersAsync, Action Recovered, Func<string?> LastFailure);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Service} store is now {State}")]
-    static partial void LogStateChanged(ILogger logger, string service, string state);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Service} store is now {State} {Reason}")]
+    static partial void LogStateChanged(ILogger logger, string service, string state, string? reason);
 }
 
 internal static class StoreHealthServiceCollectionExtensions

@@ -201,17 +201,22 @@ internal sealed class S3BlobStore(IAmazonS3 client, string bucket, TimeProvider 
     /// Whether the bucket's server answers at all (the health probe): any S3 answer but a 5xx counts,
     /// a missing bucket too (it is made on the first upload).
     /// </summary>
+    /// <summary>Why the last probe found the server not answering, for the log.</summary>
+    public string? LastProbeFailure { get; private set; }
+
     public async Task<bool> AnswersAsync(CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(3));
         try
         {
-            await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = 1 }, deadline.Token);
+            // HEAD, not a listing: s3rver answers some listings with a 500 that says nothing about its health.
+            await client.HeadBucketAsync(new HeadBucketRequest { BucketName = bucket }, deadline.Token);
             return true;
         }
         catch (Exception e) when (Unreachable(e, cancellationToken))
         {
+            LastProbeFailure = e.GetType().Name + ": " + e.Message;
             return false;
         }
         catch (AmazonServiceException)
