@@ -3,7 +3,10 @@
 #   eval "$(scripts/services.sh start)"   starts a throwaway PostgreSQL 15 cluster (as an unprivileged
 #                                          user) and the S3 stand-in (npm s3rver), and prints the
 #                                          HATBOX_TEST_* variables the tests read;
-#   scripts/services.sh stop               stops both by their PIDs and removes the folder.
+#   scripts/services.sh stop               stops both by their PIDs and removes the folder;
+#   scripts/services.sh pause postgres|s3  stops one of them, keeping its data (an outage, for tests);
+#   scripts/services.sh resume postgres|s3 starts it again on the same port and data.
+# HATBOX_SERVICES_STATE names the state file, so a test can run a private pair next to the shared one.
 # Redis needs nothing here: the Redis tests start their own redis-server per test class.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +43,48 @@ as_pg_user() {
   fi
 }
 
+start_postgres() {
+  # fsync off: a throwaway cluster, a crash test kills Hatbox nodes, never PostgreSQL.
+  as_pg_user "$pg_bin/pg_ctl" -D "$1/pg/data" -l "$1/pg/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -c port=$2 -c unix_socket_directories='$1/pg' -c fsync=off -c max_connections=300" \
+    start >&2
+}
+
+# Sets s3_pid.
+start_s3() {
+  nohup node tests/s3/node_modules/s3rver/bin/s3rver.js -d "$1/s3" -a 127.0.0.1 -p "$2" --silent \
+    >>"$1/s3.log" 2>&1 &
+  s3_pid=$!
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null && break
+    sleep 0.1
+  done
+}
+
+stop_postgres() {
+  if [ -f "$1/pg/data/postmaster.pid" ]; then
+    as_pg_user "$pg_bin/pg_ctl" -D "$1/pg/data" -m fast -w stop >&2 || true
+  fi
+}
+
+# pause|resume postgres|s3, on the services the state file describes.
+toggle() {
+  [ -f "$state_file" ] || { log "no services started ($state_file)"; exit 1; }
+  # shellcheck disable=SC1090
+  . "$state_file"
+  case "$1 $2" in
+    "pause postgres") stop_postgres "$root" ;;
+    "resume postgres") start_postgres "$root" "$pg_port" ;;
+    "pause s3")
+      kill "$s3_pid" 2>/dev/null || true
+      while kill -0 "$s3_pid" 2>/dev/null; do sleep 0.05; done ;;
+    "resume s3")
+      start_s3 "$root" "$s3_port"
+      sed -i "s/^s3_pid=.*/s3_pid=$s3_pid/" "$state_file" ;;
+    *) echo "usage: $0 pause|resume postgres|s3" >&2; exit 2 ;;
+  esac
+}
+
 start() {
   if [ -f "$state_file" ]; then
     log "services already started ($state_file); run: scripts/services.sh stop"
@@ -60,24 +105,17 @@ start() {
   as_pg_user "$pg_bin/initdb" -D "$root/pg/data" -U hatbox_admin --pwfile="$root/pg.pw" -A scram-sha-256 \
     --encoding=UTF8 --locale=C.UTF-8 >"$root/pg-initdb.log" 2>&1 || { cat "$root/pg-initdb.log" >&2; exit 1; }
   rm -f "$root/pg.pw"
-  # fsync off: a throwaway cluster, a crash test kills Hatbox nodes, never PostgreSQL.
-  as_pg_user "$pg_bin/pg_ctl" -D "$root/pg/data" -l "$root/pg/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories='$root/pg' -c fsync=off -c max_connections=300" \
-    start >&2
+  start_postgres "$root" "$pg_port"
 
   local s3_port
   s3_port=$(free_port)
   (cd tests/s3 && [ -d node_modules/s3rver ] || npm ci --no-audit --no-fund >&2)
-  nohup node tests/s3/node_modules/s3rver/bin/s3rver.js -d "$root/s3" -a 127.0.0.1 -p "$s3_port" --silent \
-    >"$root/s3.log" 2>&1 &
-  local s3_pid=$!
-  for _ in $(seq 1 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$s3_port") 2>/dev/null && break
-    sleep 0.1
-  done
+  start_s3 "$root" "$s3_port"
 
   cat >"$state_file" <<EOF
 root=$root
+pg_port=$pg_port
+s3_port=$s3_port
 s3_pid=$s3_pid
 EOF
   cat <<EOF
@@ -92,14 +130,13 @@ stop() {
   # shellcheck disable=SC1090
   . "$state_file"
   kill "$s3_pid" 2>/dev/null || true
-  if [ -f "$root/pg/data/postmaster.pid" ]; then
-    as_pg_user "$pg_bin/pg_ctl" -D "$root/pg/data" -m fast -w stop >&2 || true
-  fi
+  stop_postgres "$root"
   rm -rf "$root" "$state_file"
 }
 
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  pause | resume) toggle "$1" "${2:-}" ;;
+  *) echo "usage: $0 start|stop|pause NAME|resume NAME" >&2; exit 2 ;;
 esac

@@ -16,18 +16,34 @@ internal abstract class PeriodicWorker(TimeProvider time) : BackgroundService
 
     protected abstract Task RunOnceAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A shared store that is down (PostgreSQL restarting, Redis gone) fails this run only: the next
+    /// tick tries again, instead of the exception stopping the whole server. The store's health probe
+    /// logs the outage once; each job's own work stays where it was (an outbox row stays due).
+    /// </summary>
+    async Task RunOnceOrWaitForStoreAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunOnceAsync(stoppingToken);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested && Errors.StoreOutage.StoreOf(e) is not null)
+        {
+        }
+    }
+
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
             if (RunAtStart)
             {
-                await RunOnceAsync(stoppingToken);
+                await RunOnceOrWaitForStoreAsync(stoppingToken);
             }
             using var timer = new PeriodicTimer(Interval, Time);
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await RunOnceAsync(stoppingToken);
+                await RunOnceOrWaitForStoreAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

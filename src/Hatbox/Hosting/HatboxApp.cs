@@ -51,6 +51,7 @@ internal static class HatboxApp
         services.AddStrictTransportSecurity();
         services.AddProblemDetails();
         services.AddSingleton<PlatformDatabaseProbe>();
+        services.AddStoreHealth();
         services.AddNotifications(dataDirectory);
         services.AddVersionAnnouncements();
         services.AddPortal();

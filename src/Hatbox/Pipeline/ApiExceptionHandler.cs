@@ -1,4 +1,3 @@
-using System.Globalization;
 using Hatbox.Common.Errors;
 using Hatbox.Common.Redis;
 using Microsoft.AspNetCore.Diagnostics;
@@ -7,8 +6,8 @@ namespace Hatbox.Pipeline;
 
 /// <summary>
 /// Turns exceptions into the envelope: a rejected body keeps its own error, Kestrel's bad-request
-/// exceptions keep their status (413 for an oversized body), Redis not answering for the counters is a
-/// <c>503 service_unavailable</c> with <c>Retry-After</c>, and anything else is a 500
+/// exceptions keep their status (413 for an oversized body), a store that does not answer (Redis for the
+/// counters, PostgreSQL, S3) is a <c>503 service_unavailable</c> naming it in <c>param</c>, with <c>Retry-After</c>, and anything else is a 500
 /// <c>internal_error</c> that tells the client nothing but the request id.
 /// </summary>
 /// <remarks>
@@ -20,7 +19,7 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         var error = ErrorFor(exception);
-        if (error.Status >= StatusCodes.Status500InternalServerError && exception is not RedisUnavailableException)
+        if (error.Status >= StatusCodes.Status500InternalServerError && StoreOf(exception) is null)
         {
             LogUnhandled(logger, exception, context.TraceIdentifier, context.Request.Method, context.Request.Path.Value ?? "/");
         }
@@ -29,10 +28,6 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
             return false;
         }
 
-        if (exception is RedisUnavailableException)
-        {
-            context.Response.Headers.RetryAfter = RedisUnavailableException.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        }
         await ApiErrorWriter.WriteAsync(context, error);
         return true;
     }
@@ -43,9 +38,12 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         RequestRejectedException rejected => rejected.Error,
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiError.TooLarge(),
         BadHttpRequestException bad => ApiError.ForStatus(bad.StatusCode),
-        RedisUnavailableException => ApiError.ForStatus(StatusCodes.Status503ServiceUnavailable),
+        _ when StoreOf(exception) is { } store => StoreUnavailableException.ErrorFor(store,
+            store == StoreNames.Redis ? RedisUnavailableException.RetryAfterSeconds : StoreUnavailableException.RetryAfterSeconds),
         _ => ApiError.Internal(),
     };
+
+    static string? StoreOf(Exception exception) => StoreOutage.StoreOf(exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception in {Method} {Path} ({RequestId})")]
     static partial void LogUnhandled(ILogger logger, Exception exception, string requestId, string method, string path);

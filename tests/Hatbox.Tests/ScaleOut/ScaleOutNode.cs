@@ -14,14 +14,18 @@ internal sealed class ScaleOutNode : IAsyncDisposable
     static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "Hatbox.dll");
     readonly Process _process;
 
-    ScaleOutNode(Process process, Uri address, string dataDirectory)
+    ScaleOutNode(Process process, Uri address, string dataDirectory, System.Collections.Concurrent.ConcurrentQueue<string> output)
     {
+        Output = output;
         _process = process;
         Address = address;
         DataDirectory = dataDirectory;
     }
 
     public Uri Address { get; }
+
+    /// <summary>What the process wrote so far (its log), for failure messages.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Output { get; }
 
     public string DataDirectory { get; }
 
@@ -49,7 +53,7 @@ internal sealed class ScaleOutNode : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken);
-        return new ScaleOutNode(process, address, data);
+        return new ScaleOutNode(process, address, data, output);
     }
 
     /// <summary>An admin command with the cluster's configuration, from a folder of its own; answers its JSON.</summary>

@@ -58,6 +58,9 @@ internal sealed partial class RedisConnection : IHostedService, IAsyncDisposable
         message.StartsWith("LOADING", StringComparison.Ordinal) || message.StartsWith("READONLY", StringComparison.Ordinal)
         || message.StartsWith("MASTERDOWN", StringComparison.Ordinal) || message.StartsWith("BUSY", StringComparison.Ordinal);
 
+    /// <summary>Whether the multiplexer is connected now (false until its first connection completes).</summary>
+    public bool IsConnected => _multiplexer.IsValueCreated && _multiplexer.Value.IsCompletedSuccessfully && _multiplexer.Value.Result.IsConnected;
+
     public async Task StartAsync(CancellationToken cancellationToken) => await _multiplexer.Value.WaitAsync(cancellationToken);
 
     // The connection stays open until the container is disposed: the usage writer's last flush, in its

@@ -65,7 +65,8 @@ internal sealed partial class KeyUsageRecorder(IServiceScopeFactory scopes, Time
                 await db.ApiKeys.Where(k => k.Id == keyId && (k.LastUsedAt == null || k.LastUsedAt < usedAt))
                     .ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedAt, usedAt), CancellationToken.None);
             }
-            catch (DbException exception)
+            // On PostgreSQL, EF Core wraps a connection failure in "likely due to a transient failure".
+            catch (Exception exception) when (exception is DbException || Common.Errors.StoreOutage.StoreOf(exception) is not null)
             {
                 _pending.TryAdd(keyId, usedTicks);
                 LogFlushFailed(logger, exception);

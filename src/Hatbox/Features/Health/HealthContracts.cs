@@ -5,7 +5,11 @@ internal sealed record HealthResponse(
     bool Success, string Status, double Uptime, string Version, string Environment, DateTimeOffset Timestamp,
     HealthServices Services);
 
-internal sealed record HealthServices(string Database);
+/// <summary>
+/// Each store's state: <c>ok</c>, <c>down</c>, or <c>unused</c> (Redis when not configured).
+/// <c>database</c> is the SDK's field and says what <c>platform</c> says.
+/// </summary>
+internal sealed record HealthServices(string Database, string Platform, string Tenants, string Redis, string Storage);
 
 /// <summary>The SDK's <c>GetServerInfoResponse</c>.</summary>
 internal sealed record ServerInfoResponse(bool Success, string Name, string Version, string Environment, string ServerVersion);

@@ -1,3 +1,4 @@
+using Hatbox.Common.Errors;
 using Hatbox.Common.Json;
 using Hatbox.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,9 +18,10 @@ internal static class HealthEndpoints
         // monitors and load balancers call /health far more often than anything else.
         var server = app.ServiceProvider.GetRequiredService<ServerIdentity>();
         var probe = app.ServiceProvider.GetRequiredService<PlatformDatabaseProbe>();
+        var stores = app.ServiceProvider.GetRequiredService<StoreHealth>();
         var time = app.ServiceProvider.GetRequiredService<TimeProvider>();
         app.MapGet("/", () => GetServerInfo(server)).WithName("GetServerInfo").WithTags("Health");
-        app.MapGet("/health", () => CheckHealth(server, probe, time)).WithName("CheckHealth").WithTags("Health");
+        app.MapGet("/health", () => CheckHealth(server, probe, stores, time)).WithName("CheckHealth").WithTags("Health");
         return app;
     }
 
@@ -28,17 +30,20 @@ internal static class HealthEndpoints
             new ServerInfoResponse(true, ServerIdentity.Name, ServerIdentity.CurrentApiVersion, server.Environment, server.ServerVersion),
             HatboxJsonContext.Default.ServerInfoResponse);
 
-    static JsonHttpResult<HealthResponse> CheckHealth(ServerIdentity server, PlatformDatabaseProbe probe, TimeProvider time)
+    static JsonHttpResult<HealthResponse> CheckHealth(ServerIdentity server, PlatformDatabaseProbe probe, StoreHealth stores, TimeProvider time)
     {
-        var database = probe.IsHealthy ? "ok" : "down";
+        var platform = probe.IsHealthy ? StoreHealth.Ok : StoreHealth.Down;
+        // Tenants on SQLite are files next to the platform's: they answer when it does.
+        var tenants = stores.StateOf(StoreNames.Tenants) is StoreHealth.Unused ? platform : stores.StateOf(StoreNames.Tenants);
+        var storage = stores.StateOf(StoreNames.Storage) is StoreHealth.Unused ? StoreHealth.Ok : stores.StateOf(StoreNames.Storage);
         var response = new HealthResponse(
             Success: true,
-            Status: probe.IsHealthy ? "ok" : "degraded",
+            Status: probe.IsHealthy && stores.AllAnswering ? "ok" : "degraded",
             Uptime: Math.Round(server.Uptime.TotalSeconds, 3),
             Version: ServerIdentity.CurrentApiVersion,
             Environment: server.Environment,
             Timestamp: time.GetUtcNow(),
-            Services: new HealthServices(database));
+            Services: new HealthServices(platform, platform, tenants, stores.StateOf(StoreNames.Redis), storage));
         return TypedResults.Json(response, HatboxJsonContext.Default.HealthResponse);
     }
 }

@@ -28,6 +28,12 @@ internal sealed partial class PlatformDatabaseProbe(PlatformDatabase database, T
         if (healthy != _healthy)
         {
             LogStateChanged(logger, healthy ? "ok" : "down");
+            if (healthy && database.IsPostgres)
+            {
+                // The server came back: the connections pooled before are dead, and the first request
+                // to draw one would fail. EF Core's contexts use Npgsql's pool by connection string.
+                Npgsql.NpgsqlConnection.ClearAllPools();
+            }
         }
         _healthy = healthy;
     }

@@ -21,9 +21,11 @@ internal static class PostgresErrors
         PostgresErrorCodes.OutOfMemory => DbErrors.MemoryExceeded(),
         PostgresErrorCodes.DiskFull => DbErrors.StorageFull(),
         var state when state.StartsWith("23", StringComparison.Ordinal) => DbErrors.Constraint(e.MessageText),
-        // Class 08 (connection), 57P (shutdown), 58 (system), XX (internal) are ours, not the caller's.
+        // Class 08 (connection) and 57P (shutting down, starting up): the server is going or not yet back.
         var state when state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("57P", StringComparison.Ordinal)
-            || state.StartsWith("58", StringComparison.Ordinal) || state.StartsWith("XX", StringComparison.Ordinal) => DbErrors.Busy(),
+            => StoreUnavailableException.ErrorFor(StoreNames.Tenants),
+        // 58 (system), XX (internal) are ours, not the caller's.
+        var state when state.StartsWith("58", StringComparison.Ordinal) || state.StartsWith("XX", StringComparison.Ordinal) => DbErrors.Busy(),
         _ => DbErrors.Sql(e.MessageText),
     };
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using Hatbox.Common;
+using Hatbox.Common.Errors;
 using Npgsql;
 
 namespace Hatbox.Features.Db.Postgres;
@@ -166,8 +167,9 @@ internal sealed class PostgresTenantDatabase(
         }
         catch (NpgsqlException e) when (e.InnerException is SocketException or IOException or EndOfStreamException)
         {
-            // The tenants' server is down or restarting: the client may retry (503).
-            return DbErrors.Busy();
+            // The tenants' server is down or restarting: the client may retry (503); the store's health
+            // probe clears the pools when it is back, so no dead connection is handed out then.
+            return StoreUnavailableException.ErrorFor(StoreNames.Tenants);
         }
     }
 
@@ -217,6 +219,9 @@ internal sealed class PostgresTenantDatabase(
             _opening.Release();
         }
     }
+
+    /// <summary>Drops idle connections: after the server restarted they are all dead.</summary>
+    public void ClearPool() => _source?.Clear();
 
     public async ValueTask DisposeAsync()
     {

@@ -17,6 +17,18 @@ internal sealed class PostgresTenantDatabaseProvider(IOptions<TenantStoreOptions
         _databases.GetOrAdd((workspaceId, environment),
             key => new Lazy<PostgresTenantDatabase>(() => new PostgresTenantDatabase(_provisioner, key.WorkspaceId, key.Environment, options.Value))).Value;
 
+    /// <summary>After an outage: every pooled connection to the server is dead.</summary>
+    public void ClearPools()
+    {
+        foreach (var database in _databases.Values.Where(d => d.IsValueCreated))
+        {
+            database.Value.ClearPool();
+        }
+    }
+
+    /// <summary>Whether the tenants' server answers, on a fresh connection of the admin login (the health probe).</summary>
+    public Task<bool> AnswersAsync(CancellationToken cancellationToken) => _provisioner.AnswersAsync(cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         foreach (var database in _databases.Values.Where(d => d.IsValueCreated))

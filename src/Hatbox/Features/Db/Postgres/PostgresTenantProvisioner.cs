@@ -129,5 +129,23 @@ internal sealed class PostgresTenantProvisioner(TenantStoreOptions store, DbOpti
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Whether the server answers the admin login, on a connection outside the pool (a pooled one may be dead).</summary>
+    public async Task<bool> AnswersAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var probe = new NpgsqlConnectionStringBuilder(store.ConnectionString) { Pooling = false, Timeout = 2 };
+            await using var connection = new NpgsqlConnection(probe.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT 1", connection) { CommandTimeout = 2 };
+            await command.ExecuteScalarAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
     public void Dispose() => _hardening.Dispose();
 }

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Hatbox.Common.Errors;
 
 namespace Hatbox.Features.Storage.S3;
 
@@ -55,6 +56,18 @@ internal sealed class S3BlobStore(IAmazonS3 client, string bucket, TimeProvider 
         : throw new ArgumentException("Blob keys are ids.", nameof(key));
 
     public async Task WriteAsync(BlobKey key, Stream content, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WriteObjectAsync(key, content, cancellationToken);
+        }
+        catch (Exception e) when (Unreachable(e, cancellationToken))
+        {
+            throw new StoreUnavailableException(StoreNames.Storage, e);
+        }
+    }
+
+    async Task WriteObjectAsync(BlobKey key, Stream content, CancellationToken cancellationToken)
     {
         var objectKey = ObjectKey(key);
         await EnsureBucketAsync(cancellationToken);
@@ -165,11 +178,77 @@ internal sealed class S3BlobStore(IAmazonS3 client, string bucket, TimeProvider 
         {
             return null;
         }
+        catch (Exception e) when (Unreachable(e, cancellationToken))
+        {
+            throw new StoreUnavailableException(StoreNames.Storage, e);
+        }
     }
 
-    public async Task DeleteAsync(BlobKey key, CancellationToken cancellationToken) =>
-        // S3 answers 204 for a key that is not there, which is what "already gone is not an error" asks.
-        await client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = ObjectKey(key) }, cancellationToken);
+    public async Task DeleteAsync(BlobKey key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // S3 answers 204 for a key that is not there, which is what "already gone is not an error" asks.
+            await client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = ObjectKey(key) }, cancellationToken);
+        }
+        catch (Exception e) when (Unreachable(e, cancellationToken))
+        {
+            throw new StoreUnavailableException(StoreNames.Storage, e);
+        }
+    }
+
+    /// <summary>
+    /// Whether the bucket's server answers at all (the health probe): any S3 answer but a 5xx counts,
+    /// a missing bucket too (it is made on the first upload).
+    /// </summary>
+    /// <summary>Why the last probe found the server not answering, for the log.</summary>
+    public string? LastProbeFailure { get; private set; }
+
+    public async Task<bool> AnswersAsync(CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(3));
+        try
+        {
+            // HEAD, not a listing: s3rver answers some listings with a 500 that says nothing about its health.
+            await client.HeadBucketAsync(new HeadBucketRequest { BucketName = bucket }, deadline.Token);
+            return true;
+        }
+        catch (Exception e) when (Unreachable(e, cancellationToken))
+        {
+            LastProbeFailure = e.GetType().Name + ": " + e.Message;
+            return false;
+        }
+        catch (AmazonServiceException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The server is down, unreachable, or failing (5xx) rather than refusing this request: the
+    /// caller gets a 503 to retry. Errors of the client's own upload body and cancellations by the
+    /// caller are not this.
+    /// </summary>
+    static bool Unreachable(Exception exception, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case AmazonServiceException { StatusCode: >= HttpStatusCode.InternalServerError }:
+                case HttpRequestException or System.Net.Sockets.SocketException:
+                // The SDK's own request timeout, not the caller's token.
+                case OperationCanceledException:
+                    return true;
+            }
+        }
+        return false;
+    }
 
     public async IAsyncEnumerable<BlobKey> ListAsync(DateTimeOffset writtenBefore, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
