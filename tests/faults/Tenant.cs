@@ -99,7 +99,16 @@ internal sealed record Tenant(string DataDirectory, string ApiKey, string Organi
         return connection;
     }
 
-    Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    /// <summary>The rows a query answers, through the API.</summary>
+    public async Task<List<JsonElement>> RowsAsync(HttpClient client, string sql)
+    {
+        using var response = await SendAsync(client, HttpMethod.Post, "/db/query", JsonContent.Create(new { query = sql }), default);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        return [.. JsonDocument.Parse(body).RootElement.GetProperty("data").EnumerateArray().Select(row => row.Clone())];
+    }
+
+    public Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
         var request = new HttpRequestMessage(method, path) { Content = content };
         request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + ApiKey);

@@ -27,11 +27,8 @@ public sealed class SeedJourneyTests(Chromium chromium)
         await page.GetByRole(AriaRole.Heading, new() { Name = "Workspace Acme is ready" }).WaitForAsync();
         await browser.StepAsync("workspace-created");
 
-        // Sign in to it at https://{slug}.localhost: a host of its own, with a session of its own.
-        await page.GetByRole(AriaRole.Link, new() { Name = $"Sign in to {slug}" }).ClickAsync();
-        Assert.Equal(browser.WorkspaceHost(slug).Host, new Uri(page.Url).Host);
-        await browser.StepAsync("workspace-sign-in");
-        await browser.SubmitSignInAsync(email, Seed.Password);
+        // Open it at https://{slug}.localhost: a host of its own, whose session the portal's sign-in hands over.
+        await page.GetByRole(AriaRole.Link, new() { Name = $"Open {slug}" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync($"{browser.WorkspaceHost(slug)}workspace");
         await browser.StepAsync("workspace-home");
 
@@ -73,10 +70,14 @@ public sealed class SeedJourneyTests(Chromium chromium)
         // allows is refused at the preflight, so the call is never sent; one that only another workspace
         // allows passes the preflight and is refused at the call itself (403 origin_not_allowed without
         // Access-Control-Allow-Origin, as the HTTP tests of the Domains feature check).
-        Assert.True(await CallFromPageAsync(browser, allowed, apiKey));
-        Assert.False(await CallFromPageAsync(browser, $"https://evil.localhost:{browser.Root.Port}", apiKey));
-        await AllowInAnotherWorkspaceAsync(server, $"https://other.localhost:{browser.Root.Port}");
-        Assert.False(await CallFromPageAsync(browser, $"https://other.localhost:{browser.Root.Port}", apiKey));
+        Assert.Equal("status:200", await CallFromPageAsync(browser, allowed, apiKey));
+        var evil = $"https://evil.localhost:{browser.Root.Port}";
+        Assert.Equal("blocked:TypeError", await CallFromPageAsync(browser, evil, apiKey));
+        await AssertServerRefusesOriginAsync(server, evil, apiKey);
+        var other = $"https://other.localhost:{browser.Root.Port}";
+        await AllowInAnotherWorkspaceAsync(server, other);
+        Assert.Equal("blocked:TypeError", await CallFromPageAsync(browser, other, apiKey));
+        await AssertServerRefusesOriginAsync(server, other, apiKey);
     }
 
     static async Task AllowInAnotherWorkspaceAsync(TestServer server, string origin)
@@ -91,27 +92,45 @@ public sealed class SeedJourneyTests(Chromium chromium)
     /// <summary>
     /// Opens a page at <paramref name="origin"/> (a <c>*.localhost</c> name of the test server itself,
     /// so a real origin with real preflights: Playwright's own routing would answer them) and calls
-    /// <c>POST /authentication</c> from it with fetch, as a site using the key would. True when the
-    /// page got the 200 answer, which CORS allows only for an allowed origin.
+    /// <c>POST /authentication</c> from it with fetch, as a site using the key would. Answers
+    /// <c>status:N</c> when the page could read the answer, or <c>blocked:Name</c> with the name of the
+    /// error fetch threw: a CORS refusal is a <c>TypeError</c>, and only after the page itself loaded
+    /// from this server, so a dead server or a certificate problem cannot pass for a refusal.
     /// </summary>
-    static async Task<bool> CallFromPageAsync(PortalBrowser browser, string origin, string apiKey)
+    static async Task<string> CallFromPageAsync(PortalBrowser browser, string origin, string apiKey)
     {
         var page = await browser.Context.NewPageAsync();
-        await page.GotoAsync($"{origin}/health");
+        var loaded = await page.GotoAsync($"{origin}/health");
+        Assert.Equal(200, loaded!.Status);
         var api = new Uri(browser.Root, "/authentication").ToString();
-        var pageSawIt = await page.EvaluateAsync<bool>(
+        var outcome = await page.EvaluateAsync<string>(
             """
             async ([url, key]) => {
               try {
                 const response = await fetch(url, { method: "POST", headers: { Authorization: "Bearer " + key } });
-                return response.status === 200;
-              } catch {
-                return false;
+                return "status:" + response.status;
+              } catch (error) {
+                return "blocked:" + error.name;
               }
             }
             """, new[] { api, apiKey });
         await browser.StepAsync($"call-from-{new Uri(origin).Host.Split('.')[0]}", page);
         await page.CloseAsync();
-        return pageSawIt;
+        return outcome;
+    }
+
+    /// <summary>What the server itself answers a call from <paramref name="origin"/>: the refusal the browser only sees as a TypeError.</summary>
+    static async Task AssertServerRefusesOriginAsync(TestServer server, string origin, string apiKey)
+    {
+        using var client = server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/authentication")
+        {
+            Headers = { { "Authorization", $"Bearer {apiKey}" }, { "Origin", origin } },
+        };
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Equal(DomainErrors.OriginNotAllowedCode, body.GetProperty("error").GetProperty("code").GetString());
     }
 }

@@ -38,8 +38,14 @@ test('a key revoked with the admin CLI fails in the SDK as an AuthenticationErro
   assert.equal(runWithSdk(server, created.apiKey, callAuthentication).success, true);
 
   server.admin('admin', 'keys', 'revoke', '--workspace', 'sdk-tests', created.keyId);
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  const refused = runWithSdk(server, created.apiKey, callAuthentication);
+  // The CLI is another process: the server learns of the revocation from the database, so poll to a
+  // deadline instead of sleeping a fixed second that a busy machine may overrun.
+  const deadline = Date.now() + 15_000;
+  let refused = runWithSdk(server, created.apiKey, callAuthentication);
+  while (refused.success === true && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    refused = runWithSdk(server, created.apiKey, callAuthentication);
+  }
 
   assert.equal(refused.status, 401);
   assert.equal(refused.name, 'AuthenticationError');

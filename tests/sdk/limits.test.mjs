@@ -38,10 +38,16 @@ test('the SDK retries a 429 after Retry-After and then succeeds', () => {
 });
 
 test('usage counts every request the SDK made, refused ones included', async () => {
-  // The server writes its counts every 2 seconds; the CLI reads what is written.
-  await new Promise((resolve) => setTimeout(resolve, 2500));
-  const usage = JSON.parse(server.admin('admin', 'usage', '--org', boot.organizationId, '--json'));
-  const byStatus = Object.fromEntries(usage.usage.byStatus.map((s) => [s.name, s.requests]));
+  // The server writes its counts in batches; the CLI reads what is written. Poll to a deadline until the
+  // refused calls are there too, rather than sleeping one flush interval that a busy machine may overrun.
+  const deadline = Date.now() + 20_000;
+  let usage, byStatus;
+  for (;;) {
+    usage = JSON.parse(server.admin('admin', 'usage', '--org', boot.organizationId, '--json'));
+    byStatus = Object.fromEntries(usage.usage.byStatus.map((s) => [s.name, s.requests]));
+    if ((byStatus['200'] >= 61 && byStatus['429'] >= 1) || Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
   assert.ok(byStatus['200'] >= 61);
   assert.ok(byStatus['429'] >= 1);
   assert.equal(usage.usage.requests, Object.values(byStatus).reduce((a, b) => a + b, 0));

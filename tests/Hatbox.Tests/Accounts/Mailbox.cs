@@ -30,6 +30,20 @@ internal static partial class Mailbox
         return [.. bodies.SelectMany(body => Link().Matches(body)).Select(m => new Uri(m.Value)).Where(u => u.AbsolutePath == path)];
     }
 
+    /// <summary>Every e-mail queued for <paramref name="email"/>, oldest first.</summary>
+    public static async Task<List<(string Subject, string TextBody)>> EmailsAsync(TestServer server, string email)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HatboxDbContext>();
+        var to = email.ToLowerInvariant();
+        var emails = await db.OutboxEmails.AsNoTracking().Where(e => e.To == to).OrderBy(e => e.CreatedAt)
+            .Select(e => new { e.Subject, e.TextBody }).ToListAsync(TestContext.Current.CancellationToken);
+        return emails.ConvertAll(e => (e.Subject, e.TextBody));
+    }
+
+    /// <summary>The links of one e-mail body.</summary>
+    public static List<Uri> LinksIn(string textBody) => [.. Link().Matches(textBody).Select(m => new Uri(m.Value))];
+
     /// <summary>The <c>token</c> query parameter of a link.</summary>
     public static string Token(Uri link) =>
         Uri.UnescapeDataString(link.Query.TrimStart('?').Split('&').Single(p => p.StartsWith("token=", StringComparison.Ordinal))["token=".Length..]);

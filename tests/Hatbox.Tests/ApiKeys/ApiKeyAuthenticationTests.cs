@@ -109,12 +109,27 @@ public sealed class ApiKeyAuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task AnExpiredKeyIsApiKeyExpired()
     {
-        var (key, _) = await _tenant.CreateKeyAsync(_server, DateTimeOffset.UtcNow.AddMilliseconds(700));
-        await Task.Delay(900, TestContext.Current.CancellationToken);
+        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(1);
+        var (key, _) = await _tenant.CreateKeyAsync(_server, expiresAt);
 
-        using var response = await AuthenticateAsync(r => r.Headers.Authorization = new("Bearer", key));
-
-        await ErrorAssert.IsErrorAsync(response, HttpStatusCode.Unauthorized, ErrorCodes.ApiKeyExpired);
+        // Polled to a deadline rather than one fixed sleep: until the expiry the key works, and after it
+        // (however late a busy machine gets there) it is refused as expired, never as anything else.
+        var deadline = expiresAt.AddSeconds(10);
+        while (true)
+        {
+            var sentAt = DateTimeOffset.UtcNow;
+            using var response = await AuthenticateAsync(r => r.Headers.Authorization = new("Bearer", key));
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                Assert.True(sentAt < expiresAt, "the key still worked after its expiry");
+                Assert.True(DateTimeOffset.UtcNow < deadline, "the key never expired");
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+                continue;
+            }
+            await ErrorAssert.IsErrorAsync(response, HttpStatusCode.Unauthorized, ErrorCodes.ApiKeyExpired);
+            Assert.True(DateTimeOffset.UtcNow >= expiresAt, "the key was refused before its expiry");
+            break;
+        }
     }
 
     [Fact]

@@ -5,7 +5,9 @@ using Hatbox.Tests.Infrastructure;
 
 namespace Hatbox.Tests.Db;
 
-public sealed class DbTimeoutTests() : ServerTest(DbTestSettings.With(("Db:QueryTimeoutMilliseconds", "1000")))
+// A 3-second limit: long enough that the statements beside the endless one finish while it still runs even on
+// two busy shared cores, which is what these tests assert (not a sub-second wall-clock bound that load can break).
+public sealed class DbTimeoutTests() : ServerTest(DbTestSettings.With(("Db:QueryTimeoutMilliseconds", "3000")))
 {
     const string Endless = "WITH RECURSIVE forever(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM forever) SELECT count(*) FROM forever";
 
@@ -40,9 +42,10 @@ public sealed class DbTimeoutTests() : ServerTest(DbTestSettings.With(("Db:Query
 
         await ErrorAssert.IsErrorAsync(response, HttpStatusCode.UnprocessableEntity, ErrorCodes.QueryTimeout);
         Assert.Equal("false", response.Headers.GetValues("x-should-retry").Single());
-        Assert.InRange(stoppedAfter, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(4));
-        Assert.True(sameTenantTime < TimeSpan.FromSeconds(0.5), $"a read beside the endless query took {sameTenantTime}");
-        Assert.True(otherTenantTime < TimeSpan.FromSeconds(0.5), $"another tenant's write and read took {otherTenantTime}");
+        Assert.InRange(stoppedAfter, TimeSpan.FromSeconds(2.9), TimeSpan.FromSeconds(10));
+        // Both finished before the endless query was stopped (asserted above), so neither waited for it.
+        Assert.True(sameTenantTime < stoppedAfter, $"a read beside the endless query took {sameTenantTime}");
+        Assert.True(otherTenantTime < stoppedAfter, $"another tenant's write and read took {otherTenantTime}");
     }
 
     [Fact]
@@ -56,10 +59,10 @@ public sealed class DbTimeoutTests() : ServerTest(DbTestSettings.With(("Db:Query
         var reader = Stopwatch.StartNew();
         Assert.Equal(1, await db.CountAsync("t"));
         var readTime = reader.Elapsed;
+        Assert.False(endless.IsCompleted);
         using var response = await endless;
 
         await ErrorAssert.IsErrorAsync(response, HttpStatusCode.UnprocessableEntity, ErrorCodes.QueryTimeout);
-        Assert.True(readTime < TimeSpan.FromSeconds(0.5), $"a read beside the endless write took {readTime}");
         Assert.Equal(1, await db.CountAsync("t"));
         await db.QueryOkAsync("INSERT INTO t (x) VALUES (3)");
         Assert.Equal(2, await db.CountAsync("t"));

@@ -132,19 +132,29 @@ public sealed class ErrorEnvelopeTests : IAsyncLifetime
         Assert.DoesNotContain("InvalidOperationException", text, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task ServerKeepsServingAfterHostileBodies()
+    public static readonly TheoryData<string, int, string> HostileForms = new()
     {
-        var deep = string.Concat(Enumerable.Repeat("a[", 200)) + "]=1";
-        var many = string.Join('&', Enumerable.Range(0, 10_000).Select(i => $"k{i}=v"));
-        foreach (var form in new[] { deep, many })
-        {
-            using var content = new StringContent(form, Encoding.UTF8, "application/x-www-form-urlencoded");
-            using var response = await _client.PostAsync("/test/echo", content, TestContext.Current.CancellationToken);
-            Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge);
-        }
+        // 200 levels of nesting in 403 bytes: the depth cap, well under the 4 KiB body cap.
+        { string.Concat(Enumerable.Repeat("a[", 200)) + "]=1", 400, ErrorCodes.InvalidForm },
+        // 1,001 fields in 4,004 bytes: the field cap (1,000), still under the body cap.
+        { string.Join('&', Enumerable.Range(0, 1001).Select(i => TwoLetters(i) + "=")), 400, ErrorCodes.InvalidForm },
+        // 10,000 fields: the body cap stops it before any field is counted.
+        { string.Join('&', Enumerable.Range(0, 10_000).Select(i => $"k{i}=v")), 413, ErrorCodes.PayloadTooLarge },
+    };
 
+    [Theory]
+    [MemberData(nameof(HostileForms))]
+    public async Task AHostileFormIsRefusedByTheCapItBreaksAndTheServerKeepsServing(string form, int status, string code)
+    {
+        using var content = new StringContent(form, Encoding.UTF8, "application/x-www-form-urlencoded");
+
+        using var response = await _client.PostAsync("/test/echo", content, TestContext.Current.CancellationToken);
+
+        await ErrorAssert.IsErrorAsync(response, (HttpStatusCode)status, code);
         using var health = await _client.GetAsync("/health", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
+
+    /// <summary>A distinct two-letter field name for each of 0…1295, so every field is new and counts.</summary>
+    static string TwoLetters(int i) => $"{"abcdefghijklmnopqrstuvwxyz0123456789"[i / 36]}{"abcdefghijklmnopqrstuvwxyz0123456789"[i % 36]}";
 }

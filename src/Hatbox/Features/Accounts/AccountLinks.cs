@@ -13,4 +13,7 @@ internal sealed class AccountLinks(PublicBaseUrl baseUrl)
     public string ResetPassword(string token) => $"{baseUrl.Value}/reset-password?token={Uri.EscapeDataString(token)}";
 
     public string SignIn => $"{baseUrl.Value}/signin";
+
+    /// <summary>The sign-up page with the address filled in, for an invitation to someone without an account yet.</summary>
+    public string SignUp(string email) => $"{baseUrl.Value}/signup?email={Uri.EscapeDataString(email)}";
 }

@@ -29,9 +29,11 @@ internal sealed class ApiKeyService(HatboxDbContext db, TimeProvider time, IOpti
             return ApiKeyErrors.AccessDisabled;
         }
         var name = string.IsNullOrWhiteSpace(request.Name) ? "API key" : request.Name.Trim();
-        if (name.Length > 100)
+        // Names are shown on the API Tokens screen and in the audit log: bounded, and without control or
+        // bidi characters that could disguise one key as another.
+        if (name.Length > 100 || name.Any(c => char.IsControl(c) || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069'))
         {
-            return ApiError.BadRequest(ErrorCodes.ParameterInvalid, "A key name has at most 100 characters.", "name");
+            return ApiError.BadRequest(ErrorCodes.ParameterInvalid, "A key name has at most 100 characters, without control characters.", "name");
         }
         var now = time.GetUtcNow();
         if (request.ExpiresAt is { } expires && expires <= now)

@@ -11,3 +11,6 @@ internal sealed record VersionCatalogResponse(
 internal sealed record SetApiVersionRequest(string? Version);
 
 internal sealed record NotificationPreferences(bool NewVersions);
+
+/// <summary>A change of preferences: a missing field is refused, never read as "off".</summary>
+internal sealed record SetNotificationPreferencesRequest(bool? NewVersions);

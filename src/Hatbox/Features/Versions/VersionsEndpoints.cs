@@ -56,7 +56,9 @@ internal static class VersionsEndpoints
             ? TypedResults.Ok(new NotificationPreferences(user.NotifyNewVersions))
             : SessionErrors.NotSignedIn;
 
-    static async Task<Ok<NotificationPreferences>> SetNotificationPreferences(
-        Body<NotificationPreferences> body, SignedInUser me, AccountService accounts, CancellationToken ct) =>
-        TypedResults.Ok(new NotificationPreferences(await accounts.SetNewVersionNoticesAsync(me.UserId, body.Value.NewVersions, ct)));
+    static async Task<Results<Ok<NotificationPreferences>, ApiError>> SetNotificationPreferences(
+        Body<SetNotificationPreferencesRequest> body, SignedInUser me, AccountService accounts, CancellationToken ct) =>
+        body.Value.NewVersions is { } newVersions
+            ? TypedResults.Ok(new NotificationPreferences(await accounts.SetNewVersionNoticesAsync(me.UserId, newVersions, ct)))
+            : ApiError.BadRequest(ErrorCodes.ParameterMissing, "newVersions (true or false) is required.", "newVersions");
 }

@@ -7,20 +7,20 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Hatbox.Features.Workspaces;
 
-/// <summary>Invitations by e-mail: pending until that address signs up or signs in.</summary>
-internal sealed class InvitationService(HatboxDbContext db, AccountCaps caps, TimeProvider time)
+/// <summary>Invitations by e-mail: each sends one to the address, and stays pending until its owner proves it.</summary>
+internal sealed class InvitationService(HatboxDbContext db, AccountCaps caps, InvitationEmail email, TimeProvider time)
 {
     public sealed record InvitationResponse(string Id, string WorkspaceId, string Email, string Role, DateTimeOffset CreatedAt, DateTimeOffset? AcceptedAt);
 
     /// <summary>Invites an e-mail address with a role (<c>member</c> when none is named).</summary>
-    public async Task<Outcome<InvitationResponse>> InviteAsync(string workspaceId, string? email, string? roleName, Actor actor,
+    public async Task<Outcome<InvitationResponse>> InviteAsync(string workspaceId, string? address, string? roleName, Actor actor,
         CancellationToken cancellationToken)
     {
         if (!Roles.TryParse(roleName ?? "member", out var role))
         {
             return ApiError.BadRequest(ErrorCodes.ParameterInvalid, "role is one of admin, leader, developer, member.", "role");
         }
-        var normalized = AccountService.NormalizeEmail(email);
+        var normalized = AccountService.NormalizeEmail(address);
         if (normalized is null)
         {
             return ApiError.BadRequest(ErrorCodes.ParameterInvalid, "A valid e-mail address is required.", "email");
@@ -55,6 +55,11 @@ internal sealed class InvitationService(HatboxDbContext db, AccountCaps caps, Ti
         {
             Accept(invitation, existing);
         }
+        var workspace = await db.Workspaces.AsNoTracking().FirstAsync(w => w.Id == workspaceId, cancellationToken);
+        var inviterName = actor.UserId is null ? null
+            : await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.Name).FirstOrDefaultAsync(cancellationToken);
+        // Queued in the same save as the invitation: there is never one without the other.
+        await email.QueueAsync(invitation, workspace, inviterName ?? "An administrator", existing, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return ToResponse(invitation);
     }

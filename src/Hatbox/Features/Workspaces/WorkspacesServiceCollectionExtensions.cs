@@ -8,6 +8,7 @@ internal static class WorkspacesServiceCollectionExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<AccountCaps>();
         services.AddScoped<InvitationService>();
+        services.AddScoped<InvitationEmail>();
         services.AddScoped<WorkspaceService>();
         services.AddScoped<MemberService>();
         services.AddScoped<WorkspaceAccess>();

@@ -10,7 +10,8 @@ internal sealed class SignUpModel(AccountService accounts, SessionService sessio
 {
     public int MinPasswordLength => options.Value.MinPasswordLength;
 
-    [BindProperty] public string? Email { get; set; }
+    // From the query too: an invitation e-mail links here with the invited address filled in.
+    [BindProperty(SupportsGet = true)] public string? Email { get; set; }
 
     [BindProperty] public string? Name { get; set; }
 
