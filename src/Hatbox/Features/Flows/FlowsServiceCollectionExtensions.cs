@@ -31,6 +31,7 @@ internal static class FlowsServiceCollectionExtensions
         });
         services.AddSingleton<RunDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<RunDispatcher>());
+        services.AddScoped<Usage.IUsageMetric, FlowRunsUsageMetric>();
         services.AddSingleton<RunHistorySweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<RunHistorySweeper>());
         return services;

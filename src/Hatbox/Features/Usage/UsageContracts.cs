@@ -4,7 +4,8 @@ internal sealed record UsageCount(string Name, long Requests, long BytesIn, long
 
 internal sealed record UsageReport(
     string OrganizationId, string Month, long Requests,
-    IReadOnlyList<UsageCount> ByDay, IReadOnlyList<UsageCount> ByKey, IReadOnlyList<UsageCount> ByEndpoint, IReadOnlyList<UsageCount> ByStatus);
+    IReadOnlyList<UsageCount> ByDay, IReadOnlyList<UsageCount> ByKey, IReadOnlyList<UsageCount> ByEndpoint, IReadOnlyList<UsageCount> ByStatus,
+    IReadOnlyDictionary<string, long>? Metrics = null);
 
 /// <summary>A month's bill: requests included in the plan, used, past the quota, and what the overage costs.</summary>
 internal sealed record BillingStatement(
