@@ -19,6 +19,7 @@ internal static class FlowsServiceCollectionExtensions
         services.AddSingleton<HttpStep>();
         services.AddSingleton<DbSteps>();
         services.AddSingleton<FileReadStep>();
+        services.AddSingleton<SemanticSearchStep>();
         services.AddSingleton<StepKinds>();
         services.AddSingleton<RunJournal>();
         services.AddSingleton<RunExecutor>();
