@@ -1,7 +1,11 @@
 // Flow engine figures on the embedded store: start-up of `hatbox serve`, the durable overhead per
 // step of a 40-step script flow (run time / 40, from the run's own record), and three-step runs per
-// second under 16 concurrent triggers. Usage: node bench/flows.mjs [seconds=10]
-// Needs a Release build (artifacts/bin/Hatbox/release/Hatbox.dll) and tests/sdk's server helper.
+// second under 16 concurrent triggers. The same 40 scripts called in a loop in one process
+// (bench/Hatbox.Benchmarks flow-scripts: bare Jint, and the flow engine's sandbox) are measured while
+// the server idles, so the overhead per step is the durable run's time per step minus bare Jint's.
+// Usage: node bench/flows.mjs [seconds=10]
+// Needs Release builds (dotnet build src/Hatbox -c Release; dotnet build bench/Hatbox.Benchmarks -c Release).
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from '../tests/sdk/server.mjs';
@@ -41,6 +45,10 @@ try {
   const perStep = [];
   for (let i = 0; i < 20; i++) perStep.push((await runMs((await trigger(forty)).analytics_id)) / 40);
   perStep.sort((a, b) => a - b);
+  const loop = spawnSync('dotnet', [new URL('../artifacts/bin/Hatbox.Benchmarks/release/Hatbox.Benchmarks.dll', import.meta.url).pathname, 'flow-scripts', '100'],
+    { encoding: 'utf8' });
+  if (loop.status !== 0) throw new Error(`flow-scripts failed: ${loop.stderr}`);
+  const inProcess = JSON.parse(loop.stdout.trim().split('\n').pop());
   for (let i = 0; i < 200; i++) await trigger(three);
   let done = 0;
   const until = performance.now() + seconds * 1000;
@@ -53,6 +61,9 @@ try {
     serveStartupMs: Math.round(startupMs),
     fortyStepRunPerStepMsMedian: +perStep[10].toFixed(3),
     fortyStepRunPerStepMsBest: +perStep[0].toFixed(3),
+    loopBareJintPerScriptMs: inProcess.bareJintPerScriptMsMedian,
+    loopSandboxPerScriptMs: inProcess.sandboxPerScriptMsMedian,
+    overheadPerStepMsMedian: +(perStep[10] - inProcess.bareJintPerScriptMsMedian).toFixed(3),
     threeStepRunsPerSecond16Concurrent: +(done / elapsed).toFixed(1),
   }));
 } finally {

@@ -12,4 +12,9 @@ if (args is ["ai", ..])
     await Hatbox.Benchmarks.AiBenchmarks.LoopAsync(Arg(args, 1, 1_000), Arg(args, 2, 100_000), Arg(args, 3, 2));
     return;
 }
+if (args is ["flow-scripts", ..])
+{
+    Hatbox.Benchmarks.FlowScriptLoop.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Hatbox.Benchmarks.KeyVerificationBenchmarks).Assembly).Run(args);

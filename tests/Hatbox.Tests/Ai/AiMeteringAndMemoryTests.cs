@@ -72,7 +72,7 @@ public sealed class AiMeteringAndMemoryTests
         Assert.Equal(1, usage.ByEndpoint.Single(e => e.Name == "db").Requests);
         Assert.Equal(usage.Requests, ai + 1);
         // The backfill embedded every row once, and only once however often the table is searched.
-        Assert.Equal(Items.Length, usage.Metrics.Single(m => m.Name == EmbeddedRowsMetric.Name).Value);
+        Assert.Equal(Items.Length, usage.Metrics![EmbeddedRowsMetric.MetricName]);
 
         // AI calls use up the plan's monthly requests like any other, then are refused.
         HttpResponseMessage response;
@@ -85,11 +85,11 @@ public sealed class AiMeteringAndMemoryTests
         await DbClient.ErrorAsync(response, HttpStatusCode.TooManyRequests, "quota_exceeded");
         usage = await UsageAsync(server, tenant);
         Assert.Equal(ai + 1, usage.ByEndpoint.Single(e => e.Name == "ai").Requests);
-        Assert.Equal(Items.Length, usage.Metrics.Single(m => m.Name == EmbeddedRowsMetric.Name).Value);
+        Assert.Equal(Items.Length, usage.Metrics![EmbeddedRowsMetric.MetricName]);
 
         // Another organization's figure is its own.
         var other = await TestTenant.CreateAsync(server);
-        Assert.Equal(0, (await UsageAsync(server, other)).Metrics.Single(m => m.Name == EmbeddedRowsMetric.Name).Value);
+        Assert.Equal(0, (await UsageAsync(server, other)).Metrics![EmbeddedRowsMetric.MetricName]);
     }
 
     [Fact]

@@ -30,7 +30,8 @@ internal static class AiSearchEndpoints
         return db;
     }
 
-    static async Task<Results<JsonHttpResult<SemanticSearchResponse>, ApiError>> SemanticSearch(
+    // Internal: the flows semantic-search step calls it, so a step answers exactly what the endpoint does.
+    internal static async Task<Results<JsonHttpResult<SemanticSearchResponse>, ApiError>> SemanticSearch(
         Body<SemanticSearchRequest> body, ApiCaller caller, AiRequests ai, HttpContext http, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();

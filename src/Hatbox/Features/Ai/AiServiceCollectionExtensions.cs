@@ -27,7 +27,7 @@ internal static class AiServiceCollectionExtensions
         }
         services.AddOptions<AiOptions>().BindConfiguration(AiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SearchIndexes>();
-        services.AddScoped<Usage.IUsageMetricSource, EmbeddedRowsMetric>();
+        services.AddScoped<Usage.IUsageMetric, EmbeddedRowsMetric>();
         services.AddSingleton<AiRequests>();
         services.AddSingleton<SearchIndexer>();
         services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());

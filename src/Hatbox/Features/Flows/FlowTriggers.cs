@@ -39,7 +39,7 @@ internal sealed class FlowTriggers(
             var used = await db.FlowRuns.CountAsync(r => r.OrganizationId == caller.OrganizationId && r.CreatedAt >= monthStart, cancellationToken);
             if (used >= monthly)
             {
-                return FlowErrors.RunsQuota(monthly);
+                return FlowErrors.RunsQuota(monthly, MonthlyQuotaRefusal.ResetText(now));
             }
         }
         var timeout = TimeSpan.FromSeconds(Math.Min(definition.Timeout?.TotalSeconds ?? limits.DefaultFlowTimeoutSeconds, limits.MaxFlowTimeoutSeconds));

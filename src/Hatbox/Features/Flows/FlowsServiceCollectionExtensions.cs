@@ -19,6 +19,7 @@ internal static class FlowsServiceCollectionExtensions
         services.AddSingleton<HttpStep>();
         services.AddSingleton<DbSteps>();
         services.AddSingleton<FileReadStep>();
+        services.AddSingleton<SemanticSearchStep>();
         services.AddSingleton<StepKinds>();
         services.AddSingleton<RunJournal>();
         services.AddSingleton<RunExecutor>();
@@ -31,6 +32,7 @@ internal static class FlowsServiceCollectionExtensions
         });
         services.AddSingleton<RunDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<RunDispatcher>());
+        services.AddScoped<Usage.IUsageMetric, FlowRunsUsageMetric>();
         services.AddSingleton<RunHistorySweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<RunHistorySweeper>());
         return services;

@@ -4,14 +4,8 @@ internal sealed record UsageCount(string Name, long Requests, long BytesIn, long
 
 internal sealed record UsageReport(
     string OrganizationId, string Month, long Requests,
-    IReadOnlyList<UsageCount> ByDay, IReadOnlyList<UsageCount> ByKey, IReadOnlyList<UsageCount> ByEndpoint, IReadOnlyList<UsageCount> ByStatus)
-{
-    /// <summary>Metered quantities other than requests (e.g. <c>embedded_rows</c>), from the features that count them.</summary>
-    public IReadOnlyList<UsageMetric> Metrics { get; init; } = [];
-}
-
-/// <summary>One metered quantity of a month, e.g. <c>embedded_rows</c>.</summary>
-internal sealed record UsageMetric(string Name, long Value);
+    IReadOnlyList<UsageCount> ByDay, IReadOnlyList<UsageCount> ByKey, IReadOnlyList<UsageCount> ByEndpoint, IReadOnlyList<UsageCount> ByStatus,
+    IReadOnlyDictionary<string, long>? Metrics = null);
 
 /// <summary>A month's bill: requests included in the plan, used, past the quota, and what the overage costs.</summary>
 internal sealed record BillingStatement(

@@ -6,19 +6,24 @@ using Microsoft.EntityFrameworkCore;
 namespace Hatbox.Features.Usage;
 
 /// <summary>Usage reports and monthly statements from the metered rows, for <c>/v1</c>, the portal and the CLI.</summary>
-internal sealed class UsageService(HatboxDbContext db, PlanCatalog plans, UsageRecorder recorder, IEnumerable<IUsageMetricSource> metricSources)
+internal sealed class UsageService(HatboxDbContext db, PlanCatalog plans, UsageRecorder recorder, IEnumerable<IUsageMetric> metrics)
 {
     public static readonly ApiError InvalidMonth = ApiError.BadRequest(ErrorCodes.ParameterInvalid, "A month is written yyyy-MM, e.g. 2026-11.", "month");
 
     public async Task<UsageReport> ReportAsync(string organizationId, string month, CancellationToken cancellationToken)
     {
         var rows = await RowsAsync(organizationId, month, cancellationToken);
-        var metrics = new List<UsageMetric>();
-        foreach (var source in metricSources)
-            metrics.AddRange(await source.MetricsAsync(organizationId, month, cancellationToken));
+        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        if (BillingMonth.TryParse(month, out var start))
+        {
+            foreach (var metric in metrics)
+            {
+                counts[metric.Name] = await metric.CountAsync(organizationId, start, start.AddMonths(1), cancellationToken);
+            }
+        }
         return new UsageReport(organizationId, month, rows.Sum(r => r.Requests),
-            Group(rows, r => r.Day), Group(rows, r => r.KeyId), Group(rows, r => r.EndpointGroup), Group(rows, r => r.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)))
-        { Metrics = metrics };
+            Group(rows, r => r.Day), Group(rows, r => r.KeyId), Group(rows, r => r.EndpointGroup), Group(rows, r => r.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            counts);
     }
 
     public async Task<BillingStatement?> StatementAsync(string organizationId, string month, CancellationToken cancellationToken)

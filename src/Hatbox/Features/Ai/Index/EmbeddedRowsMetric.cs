@@ -9,13 +9,17 @@ namespace Hatbox.Features.Ai.Index;
 /// (every environment). Counted in each index file with the vectors themselves, so the figure
 /// moves with them and survives a crash; re-embedding after a model change counts again.
 /// </summary>
-internal sealed class EmbeddedRowsMetric(HatboxDbContext db, SearchIndexes indexes) : IUsageMetricSource
+internal sealed class EmbeddedRowsMetric(HatboxDbContext db, SearchIndexes indexes) : IUsageMetric
 {
-    public const string Name = "embedded_rows";
+    public const string MetricName = "embedded_rows";
 
-    public async Task<IReadOnlyList<UsageMetric>> MetricsAsync(string organizationId, string month, CancellationToken cancellationToken)
+    public string Name => MetricName;
+
+    // Index files count by calendar month, and the report always asks for one whole month.
+    public async Task<long> CountAsync(string organizationId, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
     {
+        var month = start.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         var workspaces = await db.Workspaces.AsNoTracking().Where(w => w.OrganizationId == organizationId).Select(w => w.Id).ToListAsync(cancellationToken);
-        return [new UsageMetric(Name, workspaces.Sum(w => indexes.EmbeddedRowsIn(w, month)))];
+        return workspaces.Sum(w => indexes.EmbeddedRowsIn(w, month));
     }
 }

@@ -14,7 +14,7 @@ namespace Hatbox.Features.Flows.Engine;
 /// runs execute; a node that dies stops renewing, and another takes its runs over.
 /// </summary>
 internal sealed partial class RunDispatcher(
-    IServiceScopeFactory scopes, RunHost host, RunSlots slots, IOptions<FlowOptions> options, TimeProvider time, ILogger<RunDispatcher> logger)
+    IServiceScopeFactory scopes, RunHost host, RunJournal journal, RunSlots slots, IOptions<FlowOptions> options, TimeProvider time, ILogger<RunDispatcher> logger)
     : BackgroundService
 {
     readonly SemaphoreSlim _signal = new(0, 1);
@@ -111,6 +111,7 @@ internal sealed partial class RunDispatcher(
         var due = db.FlowRuns.Where(r => r.Status == RunStatus.InProgress && r.WakeAt <= now && (r.LeaseUntil == null || r.LeaseUntil < now));
         // Workspace by workspace, so one workspace's long queue does not hide another's runs.
         var workspaces = await due.Select(r => r.WorkspaceId).Distinct().Take(200).ToListAsync(cancellationToken);
+        var taken = new List<(string RunId, string WorkspaceId)>();
         foreach (var workspaceId in workspaces)
         {
             var candidates = await due.Where(r => r.WorkspaceId == workspaceId).OrderBy(r => r.WakeAt)
@@ -121,18 +122,37 @@ internal sealed partial class RunDispatcher(
                 {
                     break;
                 }
-                var until = LeaseUntil();
-                var claimed = await db.FlowRuns
+                taken.Add((runId, workspaceId));
+            }
+        }
+        if (taken.Count == 0)
+        {
+            return;
+        }
+        // All claims in one journal transaction: the journal is the only writer of run state, so claims
+        // share its fsync and never wait on its lock (SQLite's busy retry sleeps 150 ms a time).
+        var until = LeaseUntil();
+        var claimed = await journal.CommitAsync(async (writer, ct) =>
+        {
+            var won = new bool[taken.Count];
+            for (var i = 0; i < taken.Count; i++)
+            {
+                var runId = taken[i].RunId;
+                won[i] = await writer.FlowRuns
                     .Where(r => r.Id == runId && r.Status == RunStatus.InProgress && (r.LeaseUntil == null || r.LeaseUntil < now))
-                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, NodeId).SetProperty(r => r.LeaseUntil, until), cancellationToken);
-                if (claimed == 1)
-                {
-                    Start(runId, workspaceId);
-                }
-                else
-                {
-                    slots.Return(workspaceId);
-                }
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, NodeId).SetProperty(r => r.LeaseUntil, until), ct) == 1;
+            }
+            return won;
+        });
+        for (var i = 0; i < taken.Count; i++)
+        {
+            if (claimed[i])
+            {
+                Start(taken[i].RunId, taken[i].WorkspaceId);
+            }
+            else
+            {
+                slots.Return(taken[i].WorkspaceId);
             }
         }
     }
@@ -143,11 +163,9 @@ internal sealed partial class RunDispatcher(
         {
             return;
         }
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<HatboxDbContext>();
         var until = LeaseUntil();
-        await db.FlowRuns.Where(r => r.LeaseOwner == NodeId && r.Status == RunStatus.InProgress)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseUntil, until), cancellationToken);
+        await journal.CommitAsync((db, ct) => db.FlowRuns.Where(r => r.LeaseOwner == NodeId && r.Status == RunStatus.InProgress)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseUntil, until), ct)).WaitAsync(cancellationToken);
     }
 
     void Start(string runId, string workspaceId)

@@ -32,6 +32,15 @@ internal sealed partial class RunJournal : IAsyncDisposable
         return pending.Done.Task;
     }
 
+    /// <summary>As <see cref="CommitAsync(Func{HatboxDbContext, CancellationToken, Task})"/>, answering what the change returned in the committed transaction.</summary>
+    public async Task<T> CommitAsync<T>(Func<HatboxDbContext, CancellationToken, Task<T>> change)
+    {
+        // A batch that fails is written again change by change: the value of the attempt that committed wins.
+        T result = default!;
+        await CommitAsync(async (db, ct) => { result = await change(db, ct); });
+        return result;
+    }
+
     async Task WriteLoopAsync()
     {
         var batch = new List<Pending>(MaxBatch);

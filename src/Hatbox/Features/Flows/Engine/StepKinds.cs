@@ -6,7 +6,7 @@ using Hatbox.Features.Flows.Steps;
 namespace Hatbox.Features.Flows.Engine;
 
 /// <summary>The leaf step kinds: one attempt of one step, its input already resolved.</summary>
-internal sealed class StepKinds(ScriptSandbox sandbox, DbSteps db, HttpStep http, FileReadStep files)
+internal sealed class StepKinds(ScriptSandbox sandbox, DbSteps db, HttpStep http, FileReadStep files, SemanticSearchStep search)
 {
     public async Task<string> RunAsync(FlowStep step, string key, JsonNode? with, RunScope scope, RunContext context, TimeSpan limit,
         CancellationToken cancellationToken)
@@ -23,6 +23,12 @@ internal sealed class StepKinds(ScriptSandbox sandbox, DbSteps db, HttpStep http
                     throw new StepFailure(StepErrorCodes.AccessRevoked, "The key's creator no longer has API access in this workspace.", retryable: false);
                 }
                 return Json(await db.RunAsync(step.Uses, AsObject(with), context.Caller, cancellationToken));
+            case "semantic-search":
+                if (!context.Caller.CanUseApi)
+                {
+                    throw new StepFailure(StepErrorCodes.AccessRevoked, "The key's creator no longer has API access in this workspace.", retryable: false);
+                }
+                return Json(await search.RunAsync(AsObject(with), context.Caller, cancellationToken));
             case "http":
                 return Json(await http.RunAsync(AsObject(with), $"{context.Run.Id}:{key}", cancellationToken));
             case "file.read":
