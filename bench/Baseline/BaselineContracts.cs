@@ -9,7 +9,7 @@ sealed record HealthResponse(
     bool Success, string Status, double Uptime, string Version, string Environment, DateTimeOffset Timestamp,
     HealthServices Services);
 
-sealed record HealthServices(string Database);
+sealed record HealthServices(string Database, string Platform, string Tenants, string Redis, string Storage);
 
 sealed record AuthenticationResponse(
     bool Success, string Status, string OrganizationId, string OrgKey, string WorkspaceId, string Workspace,

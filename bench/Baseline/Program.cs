@@ -63,7 +63,7 @@ namespace Baseline
                 AnswerHeaders.Write(response, rateLimited: false);
                 return TypedResults.Json(
                     new HealthResponse(true, "ok", Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 3), "2025-10-28",
-                        "production", DateTimeOffset.UtcNow, new HealthServices("ok")),
+                        "production", DateTimeOffset.UtcNow, new HealthServices("ok", "ok", "ok", "unused", "ok")),
                     BaselineJsonContext.Default.HealthResponse);
             });
 
