@@ -25,6 +25,9 @@ internal sealed class UsageJournal : IDisposable
     // acknowledged, since their flush had not returned.
     const int HeaderBytes = 8;
     const int MaxRecordBytes = 64 * 1024 * 1024;
+    // Room for ~2 s of groups under load (a group is a record of ~100 bytes per key); past it a
+    // segment grows like any file, only its flushes are slower.
+    const long PreparedBytes = 4 * 1024 * 1024;
 
     readonly string _folder;
     SafeFileHandle? _segment;
@@ -85,11 +88,36 @@ internal sealed class UsageJournal : IDisposable
     /// <summary>Starts segment <paramref name="number"/>: later appends go there. Closes the one before.</summary>
     public void StartSegment(long number)
     {
+        Prepare(number);
         _segment?.Dispose();
-        _segment = File.OpenHandle(SegmentPath(number), FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+        _segment = File.OpenHandle(SegmentPath(number), FileMode.Open, FileAccess.Write, FileShare.Read);
         _segmentLength = 0;
         Current = number;
-        // The new file's name must survive a power loss along with the counts flushed into it.
+    }
+
+    /// <summary>
+    /// Makes segment <paramref name="number"/>'s file ahead of its use, filled with zeros, flushed,
+    /// and its name flushed into the folder. A flush that only overwrites blocks already written
+    /// needs no file-system journal commit: appending to a growing or new file made every flush
+    /// wait for one (with other work writing to the disk, for seconds: issue 17's bench stalled).
+    /// Zeros read back as the end of the segment.
+    /// </summary>
+    public void Prepare(long number)
+    {
+        var path = SegmentPath(number);
+        if (File.Exists(path) && new FileInfo(path).Length >= PreparedBytes)
+        {
+            return;
+        }
+        using (var file = File.OpenHandle(path, FileMode.Create, FileAccess.Write, FileShare.Read))
+        {
+            var zeros = new byte[1024 * 1024];
+            for (long offset = 0; offset < PreparedBytes; offset += zeros.Length)
+            {
+                RandomAccess.Write(file, zeros, offset);
+            }
+            RandomAccess.FlushToDisk(file);
+        }
         DiskSync.FlushDirectory(_folder);
     }
 
@@ -106,7 +134,7 @@ internal sealed class UsageJournal : IDisposable
     /// <summary>Deletes every segment up to and including <paramref name="last"/>: their counts are in <c>usage_daily</c>.</summary>
     public void DeleteThrough(long last)
     {
-        foreach (var segment in Segments().Where(segment => segment <= last && segment != Current))
+        foreach (var segment in Segments().Where(segment => segment <= last && segment < Current))
         {
             File.Delete(SegmentPath(segment));
         }

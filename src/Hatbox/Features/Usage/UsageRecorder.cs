@@ -115,6 +115,7 @@ internal sealed partial class UsageRecorder(UsageWriter writer, UsageJournal jou
             }
         }
         journal.StartSegment(last + 1);
+        journal.Prepare(last + 2);
         var batch = Drain();
         if (batch.Count > 0 || left.Count > 0)
         {
@@ -239,6 +240,8 @@ internal sealed partial class UsageRecorder(UsageWriter writer, UsageJournal jou
                     // Never cancelled: the batch is already out of memory, so a write the stop interrupted would lose it.
                     await writer.WriteAsync(batch, CancellationToken.None, (journal.NodeId, closed));
                     journal.DeleteThrough(closed);
+                    // The next segment's file, made now, off the path of any waiting request.
+                    journal.Prepare(journal.Current + 1);
                     return;
                 }
                 catch (DbException exception)
