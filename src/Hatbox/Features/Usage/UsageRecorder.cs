@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Collections.Concurrent;
 using System.Data.Common;
 using Hatbox.Common;
@@ -21,11 +20,6 @@ internal sealed partial class UsageRecorder(UsageWriter writer, UsageJournal jou
     : PeriodicWorker(time)
 {
     static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
-    // A flush within this long before a wake-up means the server is busy...
-    static readonly TimeSpan BusyWithin = TimeSpan.FromMilliseconds(2);
-    // ...and then a group of fewer requests than this waits about a millisecond for more.
-    const int LingerUntil = 16;
-    static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(1);
 
     readonly ConcurrentDictionary<UsageKey, UsageTotals> _pending = new();
     // Organizations counted since the last notice check.
@@ -38,8 +32,6 @@ internal sealed partial class UsageRecorder(UsageWriter writer, UsageJournal jou
     readonly SemaphoreSlim _oneFoldAtATime = new(1, 1);
     readonly SemaphoreSlim _syncWanted = new(0, 1);
     int _wanted;
-    int _unsyncedRequests;
-    long _lastSync;
     // Billed counts not yet in the journal, and the sync their requests wait for.
     Dictionary<UsageKey, long> _unsynced = [];
     TaskCompletionSource _nextSync = NewSync();
@@ -95,7 +87,6 @@ internal sealed partial class UsageRecorder(UsageWriter writer, UsageJournal jou
         {
             Add(key, 1, bytesIn, 0, 0);
             _unsynced[key] = _unsynced.GetValueOrDefault(key) + 1;
-            _unsyncedRequests++;
             synced = _nextSync.Task;
         }
         // One wake-up at a time: the sync it starts takes every count made until then.
@@ -145,13 +136,6 @@ internal sealed partial class UsageRecorder(UsageWriter writer, UsageJournal jou
             while (true)
             {
                 await _syncWanted.WaitAsync(stopping);
-                // Under load, let the group fill a moment: back-to-back flushes of two or three
-                // requests each cost more CPU per request (a wake-up, a flush, a record) than the
-                // answer itself. An idle server's lone request is flushed at once.
-                if (Stopwatch.GetElapsedTime(Volatile.Read(ref _lastSync)) < BusyWithin && Volatile.Read(ref _unsyncedRequests) < LingerUntil)
-                {
-                    await Task.Delay(Linger, CancellationToken.None);
-                }
                 Volatile.Write(ref _wanted, 0);
                 await _journalGate.WaitAsync(CancellationToken.None);
                 try
@@ -161,7 +145,6 @@ internal sealed partial class UsageRecorder(UsageWriter writer, UsageJournal jou
                 finally
                 {
                     _journalGate.Release();
-                    Volatile.Write(ref _lastSync, Stopwatch.GetTimestamp());
                 }
             }
         }
@@ -186,7 +169,6 @@ internal sealed partial class UsageRecorder(UsageWriter writer, UsageJournal jou
             {
                 group = _unsynced;
                 _unsynced = [];
-                _unsyncedRequests = 0;
                 done = _nextSync;
                 _nextSync = NewSync();
                 fold?.AddRange(Drain());
