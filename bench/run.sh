@@ -6,6 +6,8 @@
 #   ROUNDS=40 bash bench/run.sh       # more rounds (a steadier median)
 #   DURATION=6 bash bench/run.sh      # longer runs
 #   METRICS=compare bash bench/run.sh # only the authenticated pipeline, with metrics on and off, both against the baseline
+#   SCENARIOS="authentication db_insert" bash bench/run.sh   # only these (health authentication
+#                                     # db_point_read db_insert); the default runs every one
 #
 # Hatbox runs with its default logging (one JSON access-log line per request) and its stdout sent
 # to a file in the temp dir, as in production behind a log collector. Environment variables pass
@@ -28,6 +30,12 @@ WARMUP=${WARMUP:-40}
 ROUNDS=${ROUNDS:-20}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
+SCENARIOS=${SCENARIOS:-health authentication db_point_read db_insert}
+
+# selected NAME: whether SCENARIOS names this scenario.
+selected() {
+  [[ " $SCENARIOS " == *" $1 "* ]]
+}
 
 if ! command -v wrk >/dev/null; then
   apt-get update -qq && apt-get install -y -qq wrk
@@ -173,8 +181,8 @@ if [[ ${METRICS:-} == compare ]]; then
   source bench/metrics-compare.sh
   exit 0
 fi
-measure health /health "" 90
-measure authentication /authentication "$WORK/authentication.lua" 85   # the full pipeline of DESIGN.md §5
+selected health && measure health /health "" 90
+selected authentication && measure authentication /authentication "$WORK/authentication.lua" 85   # the full pipeline of DESIGN.md §5
 
 # The /db API (issue 6). The table and rows are made through Hatbox's API as a tenant would; the
 # baseline makes the same ones directly in its own file (bench/Baseline/DbBaseline.cs).
@@ -191,7 +199,7 @@ wrk.headers["Authorization"] = "Bearer $API_KEY"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"query":"SELECT * FROM items WHERE id = \$1","params":[42]}'
 LUA
-measure db_point_read /db/query "$WORK/db_point_read.lua" 50   # DESIGN.md §9
+selected db_point_read && measure db_point_read /db/query "$WORK/db_point_read.lua" 50   # DESIGN.md §9
 
 # Durable single-row inserts: each answer waits for its WAL fsync (synchronous=FULL), so the disk
 # sets the pace. The baseline inserts the same row into its own file, one writer at a time too.
@@ -201,8 +209,10 @@ wrk.headers["Authorization"] = "Bearer $API_KEY"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"table":"events","data":{"name":"bench"}}'
 LUA
-run_wrk "$BASELINE_PID" "$BASELINE_PORT" /db/insert "$WARMUP" "$WORK/db_insert.lua" >/dev/null
-run_wrk "$HATBOX_PID" "$HATBOX_PORT" /db/insert "$WARMUP" "$WORK/db_insert.lua" >/dev/null
-read -r insert_base _ < <(run_wrk "$BASELINE_PID" "$BASELINE_PORT" /db/insert "$DURATION" "$WORK/db_insert.lua")
-read -r insert_hatbox _ < <(run_wrk "$HATBOX_PID" "$HATBOX_PORT" /db/insert "$DURATION" "$WORK/db_insert.lua")
-echo "db_insert: hatbox $insert_hatbox durable inserts/s (POST /db/insert); bare SQLite endpoint $insert_base inserts/s"
+if selected db_insert; then
+  run_wrk "$BASELINE_PID" "$BASELINE_PORT" /db/insert "$WARMUP" "$WORK/db_insert.lua" >/dev/null
+  run_wrk "$HATBOX_PID" "$HATBOX_PORT" /db/insert "$WARMUP" "$WORK/db_insert.lua" >/dev/null
+  read -r insert_base _ < <(run_wrk "$BASELINE_PID" "$BASELINE_PORT" /db/insert "$DURATION" "$WORK/db_insert.lua")
+  read -r insert_hatbox _ < <(run_wrk "$HATBOX_PID" "$HATBOX_PORT" /db/insert "$DURATION" "$WORK/db_insert.lua")
+  echo "db_insert: hatbox $insert_hatbox durable inserts/s (POST /db/insert); bare SQLite endpoint $insert_base inserts/s"
+fi

@@ -47,6 +47,65 @@ public sealed class UsageDurabilityTests
     }
 
     [Fact]
+    public async Task EachAnsweredBilledRequestWaitedForItsOwnJournalFlush()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = server.CreateClient();
+        var tenant = await TestTenant.CreateAsync(server);
+        var journal = server.Services.GetRequiredService<UsageRecorder>().Journal;
+        for (var i = 0; i < 5; i++)
+        {
+            // One at a time: each answer can only have been released by a flush made after its count.
+            var before = journal.Syncs;
+            using var response = await AuthenticateAsync(client, tenant.ApiKey);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(journal.Syncs > before, $"request {i + 1} was answered without a flush of the usage journal");
+        }
+    }
+
+    [Fact]
+    public async Task ACrashAfterAFoldReplaysOnlyWhatTheFoldDidNotCover()
+    {
+        var crashed = Directory.CreateTempSubdirectory("hatbox-usage-fold-").FullName;
+        var ct = TestContext.Current.CancellationToken;
+        try
+        {
+            TestTenant tenant;
+            await using (var server = await TestServer.StartAsync())
+            {
+                using var client = server.CreateClient();
+                tenant = await TestTenant.CreateAsync(server);
+                for (var i = 0; i < 5; i++)
+                {
+                    using var response = await AuthenticateAsync(client, tenant.ApiKey);
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                    if (i == 2)
+                    {
+                        // Three are folded into usage_daily and their segment closed; two are only in the journal.
+                        await server.Services.GetRequiredService<UsageRecorder>().FlushAsync(ct);
+                    }
+                }
+                CopyFolder(server.DataDirectory, crashed);
+            }
+
+            // Replayed once, then marked: a second start must not add the journal's two again.
+            for (var start = 0; start < 2; start++)
+            {
+                await using var restarted = await TestServer.StartAsync(sharedDataDirectory: crashed);
+                await using var scope = restarted.Services.CreateAsyncScope();
+                var statement = await scope.ServiceProvider.GetRequiredService<UsageService>()
+                    .StatementAsync(tenant.OrganizationId, BillingMonth.Of(DateTimeOffset.UtcNow), ct);
+                Assert.Equal(5, statement!.Used);
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(crashed, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task BytesInAndOutAreTheBodiesThatWentOverTheWire()
     {
         await using var server = await TestServer.StartAsync();

@@ -6,15 +6,17 @@ namespace Hatbox.Features.Usage;
 
 /// <summary>
 /// Metering off the request path, durable before the answer. A request adds to in-memory totals;
-/// a billed request then waits in <see cref="CountDurablyAsync"/> for the next group commit, one
-/// transaction that adds every total waiting at that moment to the <see cref="UsageDaily"/> rows
-/// (<see cref="UsageWriter"/>): requests that arrive while a commit runs share the next one, so a
-/// busy server commits once per group, not once per request. Bytes and time recorded after the
-/// answer ride along with the next commit, or the two-second flush (also run when the server
-/// stops, after the last request). A failed write puts the totals back and is retried, and the
-/// requests waiting on it wait on (issue 17 item 3; docs/durability.md has the guarantee).
+/// a billed request then waits in <see cref="CountDurablyAsync"/> for the next sync of the
+/// <see cref="UsageJournal"/>: one append and one <c>fdatasync</c> with every count waiting at that
+/// moment, so requests that arrive while a sync runs share the next one and a busy server syncs
+/// once per group, not once per request. Every two seconds (and when the server stops, after the
+/// last request) the totals, bytes and time included, are folded into <c>usage_daily</c> in one
+/// transaction that also marks the journal segment they came from (<see cref="UsageWriter"/>);
+/// that segment is then deleted. At start, segments not yet marked are replayed. A failed write
+/// puts the totals back and is retried; requests waiting on a failed sync wait on its retry
+/// (issue 17 item 3; docs/durability.md has the guarantee).
 /// </summary>
-internal sealed partial class UsageRecorder(UsageWriter writer, QuotaNotices notices, TimeProvider time, ILogger<UsageRecorder> logger)
+internal sealed partial class UsageRecorder(UsageWriter writer, UsageJournal journal, QuotaNotices notices, TimeProvider time, ILogger<UsageRecorder> logger)
     : PeriodicWorker(time)
 {
     static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
@@ -22,25 +24,32 @@ internal sealed partial class UsageRecorder(UsageWriter writer, QuotaNotices not
     readonly ConcurrentDictionary<UsageKey, UsageTotals> _pending = new();
     // Organizations counted since the last notice check.
     readonly ConcurrentDictionary<string, byte> _touched = new(StringComparer.Ordinal);
-    // Taken by a durable count (add, then take the commit it waits for) and by the drain (swap the
-    // commit, then take the totals), so every add before a drain waits on exactly that drain's commit.
+    // Taken by a durable count (add, then take the sync it waits for) and by a sync (swap the
+    // group, then take its counts), so every count before a sync is in exactly that sync.
     readonly Lock _cut = new();
-    readonly SemaphoreSlim _oneWriteAtATime = new(1, 1);
-    readonly SemaphoreSlim _commitWanted = new(0, 1);
+    // One journal writer at a time: the sync loop, or the fold that closes a segment.
+    readonly SemaphoreSlim _journalGate = new(1, 1);
+    readonly SemaphoreSlim _oneFoldAtATime = new(1, 1);
+    readonly SemaphoreSlim _syncWanted = new(0, 1);
     int _wanted;
-    TaskCompletionSource _nextCommit = NewCommit();
-    Task? _committer;
+    // Billed counts not yet in the journal, and the sync their requests wait for.
+    Dictionary<UsageKey, long> _unsynced = [];
+    TaskCompletionSource _nextSync = NewSync();
+    Task? _syncer;
     CancellationTokenSource? _stopping;
 
     protected override TimeSpan Interval { get; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Totals counted and not yet written (the <c>hatbox.usage.pending</c> gauge).</summary>
     internal int PendingTotals => _pending.Count;
+    /// <summary>The journal billed counts are synced to before their answers leave.</summary>
+    internal UsageJournal Journal => journal;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        await ReplayAsync(cancellationToken);
         _stopping = new CancellationTokenSource();
-        _committer = Task.Run(() => CommitLoopAsync(_stopping.Token), CancellationToken.None);
+        _syncer = Task.Run(() => SyncLoopAsync(_stopping.Token), CancellationToken.None);
         await base.StartAsync(cancellationToken);
     }
 
@@ -52,7 +61,7 @@ internal sealed partial class UsageRecorder(UsageWriter writer, QuotaNotices not
         if (_stopping is not null)
         {
             await _stopping.CancelAsync();
-            await _committer!;
+            await _syncer!;
         }
         await FlushAsync(CancellationToken.None);
     }
@@ -60,7 +69,7 @@ internal sealed partial class UsageRecorder(UsageWriter writer, QuotaNotices not
     /// <summary>Writes every total now and checks the quota notices of the organizations counted since the last check.</summary>
     internal async Task FlushAsync(CancellationToken cancellationToken)
     {
-        await CommitAsync();
+        await FoldAsync();
         var organizations = _touched.Keys.ToList();
         foreach (var organization in organizations)
         {
@@ -72,83 +81,175 @@ internal sealed partial class UsageRecorder(UsageWriter writer, QuotaNotices not
         }
     }
 
-    /// <summary>Counts one request and completes once that count is committed: call it before the answer leaves.</summary>
+    /// <summary>Counts one request and completes once that count is on disk: call it before the answer leaves.</summary>
     public Task CountDurablyAsync(UsageKey key, long bytesIn)
     {
-        Task committed;
+        Task synced;
         lock (_cut)
         {
             Add(key, 1, bytesIn, 0, 0);
-            committed = _nextCommit.Task;
+            _unsynced[key] = _unsynced.GetValueOrDefault(key) + 1;
+            synced = _nextSync.Task;
         }
-        // One wake-up at a time: the commit it starts takes every count made until then.
+        // One wake-up at a time: the sync it starts takes every count made until then.
         if (Interlocked.Exchange(ref _wanted, 1) == 0)
         {
-            _commitWanted.Release();
+            _syncWanted.Release();
         }
-        return committed;
+        return synced;
     }
 
     /// <summary>Adds to the totals without waiting: bytes and time after the answer, or a request that is not billed.</summary>
     public void Record(UsageKey key, long requests, long bytesIn, long bytesOut, TimeSpan duration) =>
         Add(key, requests, bytesIn, bytesOut, (long)duration.TotalMicroseconds);
 
-    async Task CommitLoopAsync(CancellationToken stopping)
+    /// <summary>Folds the segments a crash left behind into usage_daily before the first request is served.</summary>
+    async Task ReplayAsync(CancellationToken cancellationToken)
+    {
+        var mark = await writer.JournalMarkAsync(journal.NodeId, cancellationToken);
+        var left = journal.Segments();
+        var last = Math.Max(mark, left.Count > 0 ? left[^1] : -1);
+        foreach (var segment in left.Where(segment => segment > mark))
+        {
+            foreach (var (key, requests) in journal.Read(segment))
+            {
+                Add(key, requests, 0, 0, 0);
+            }
+        }
+        journal.StartSegment(last + 1);
+        journal.Prepare(last + 2);
+        var batch = Drain();
+        if (batch.Count > 0 || left.Count > 0)
+        {
+            await writer.WriteAsync(batch, CancellationToken.None, (journal.NodeId, last));
+            var replayed = batch.Sum(row => row.Requests);
+            if (replayed > 0)
+            {
+                LogReplayed(logger, replayed, left.Count);
+            }
+        }
+        journal.DeleteThrough(last);
+    }
+
+    async Task SyncLoopAsync(CancellationToken stopping)
     {
         try
         {
             while (true)
             {
-                await _commitWanted.WaitAsync(stopping);
+                await _syncWanted.WaitAsync(stopping);
                 Volatile.Write(ref _wanted, 0);
-                await CommitAsync();
+                await _journalGate.WaitAsync(CancellationToken.None);
+                try
+                {
+                    await SyncAsync(null);
+                }
+                finally
+                {
+                    _journalGate.Release();
+                }
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // The final flush in StopAsync commits what is left.
+            // The final flush in StopAsync syncs and folds what is left.
         }
     }
 
-    /// <summary>One transaction with everything counted so far; on failure the totals go back and it tries again.</summary>
-    async Task CommitAsync()
+    /// <summary>
+    /// Appends the counts waiting and releases their requests once flushed. With <paramref name="fold"/>
+    /// set, also takes every total for usage_daily in the same cut and starts the next segment, so
+    /// everything in the closed segment is in that batch. Under the journal gate. Retries until written.
+    /// </summary>
+    async Task<long> SyncAsync(List<UsageRow>? fold)
     {
-        await _oneWriteAtATime.WaitAsync(CancellationToken.None);
+        while (true)
+        {
+            Dictionary<UsageKey, long> group;
+            TaskCompletionSource done;
+            lock (_cut)
+            {
+                group = _unsynced;
+                _unsynced = [];
+                done = _nextSync;
+                _nextSync = NewSync();
+                fold?.AddRange(Drain());
+            }
+            try
+            {
+                if (group.Count > 0)
+                {
+                    journal.Append(group);
+                }
+                // The last segment whose counts are all in this fold: the current one, closed now, unless it
+                // is empty; an idle server keeps that one rather than make and flush a new file every two seconds.
+                var closed = journal.Current - 1;
+                if (fold is not null && !journal.CurrentIsEmpty)
+                {
+                    closed = journal.Current;
+                    journal.StartSegment(closed + 1);
+                }
+                done.SetResult();
+                return closed;
+            }
+            catch (IOException exception)
+            {
+                lock (_cut)
+                {
+                    foreach (var (key, requests) in group)
+                    {
+                        _unsynced[key] = _unsynced.GetValueOrDefault(key) + requests;
+                    }
+                    fold?.ForEach(row => Add(row.Key, row.Requests, row.BytesIn, row.BytesOut, row.DurationMicroseconds));
+                    fold?.Clear();
+                    // Requests that waited on this sync, and those that came since, wait on the retry.
+                    var since = _nextSync;
+                    _nextSync = done;
+                    _ = done.Task.ContinueWith(_ => since.TrySetResult(), CancellationToken.None,
+                        TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
+                LogSyncFailed(logger, exception);
+                await Task.Delay(RetryDelay, Time, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Closes the journal's segment and folds everything counted so far into usage_daily with its mark; retried on failure.</summary>
+    async Task FoldAsync()
+    {
+        await _oneFoldAtATime.WaitAsync(CancellationToken.None);
         try
         {
             while (true)
             {
-                List<UsageRow> batch;
-                TaskCompletionSource done;
-                lock (_cut)
+                var batch = new List<UsageRow>();
+                long closed;
+                await _journalGate.WaitAsync(CancellationToken.None);
+                try
                 {
-                    done = _nextCommit;
-                    _nextCommit = NewCommit();
-                    batch = Drain();
+                    closed = await SyncAsync(batch);
+                }
+                finally
+                {
+                    _journalGate.Release();
                 }
                 if (batch.Count == 0)
                 {
-                    done.SetResult();
                     return;
                 }
                 try
                 {
                     // Never cancelled: the batch is already out of memory, so a write the stop interrupted would lose it.
-                    await writer.WriteAsync(batch, CancellationToken.None);
-                    done.SetResult();
+                    await writer.WriteAsync(batch, CancellationToken.None, (journal.NodeId, closed));
+                    journal.DeleteThrough(closed);
+                    // The next segment's file, made now, off the path of any waiting request.
+                    journal.Prepare(journal.Current + 1);
                     return;
                 }
                 catch (DbException exception)
                 {
-                    lock (_cut)
-                    {
-                        batch.ForEach(row => Add(row.Key, row.Requests, row.BytesIn, row.BytesOut, row.DurationMicroseconds));
-                        // Requests that waited on this commit, and those that came since, wait on the retry.
-                        var since = _nextCommit;
-                        _nextCommit = done;
-                        _ = done.Task.ContinueWith(_ => since.TrySetResult(), CancellationToken.None,
-                            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                    }
+                    // The closed segment stays on disk; the next fold's mark covers it too.
+                    batch.ForEach(row => Add(row.Key, row.Requests, row.BytesIn, row.BytesOut, row.DurationMicroseconds));
                     LogFlushFailed(logger, exception);
                     await Task.Delay(RetryDelay, Time, CancellationToken.None);
                 }
@@ -156,7 +257,7 @@ internal sealed partial class UsageRecorder(UsageWriter writer, QuotaNotices not
         }
         finally
         {
-            _oneWriteAtATime.Release();
+            _oneFoldAtATime.Release();
         }
     }
 
@@ -194,10 +295,16 @@ internal sealed partial class UsageRecorder(UsageWriter writer, QuotaNotices not
         Interlocked.Add(ref totals.DurationMicroseconds, durationMicroseconds);
     }
 
-    static TaskCompletionSource NewCommit() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    static TaskCompletionSource NewSync() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     string Yesterday() => Time.GetUtcNow().AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write usage; will retry")]
     static partial void LogFlushFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not sync the usage journal; billed requests wait until it works")]
+    static partial void LogSyncFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Requests} billed requests from {Segments} usage journal segments")]
+    static partial void LogReplayed(ILogger logger, long requests, int segments);
 }

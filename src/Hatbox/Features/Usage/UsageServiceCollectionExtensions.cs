@@ -30,6 +30,8 @@ internal static class UsageServiceCollectionExtensions
         services.AddSingleton<MeteringStage>();
         services.AddSingleton<QuotaNotices>();
         services.AddSingleton<UsageWriter>();
+        var server = configuration.GetSection(Hosting.ServerOptions.SectionName).Get<Hosting.ServerOptions>() ?? new Hosting.ServerOptions();
+        services.AddSingleton(_ => new UsageJournal(Path.Combine(Path.GetFullPath(server.DataDirectory), "usage-journal")));
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService(provider => provider.GetRequiredService<UsageRecorder>());
         services.AddScoped<UsageService>();

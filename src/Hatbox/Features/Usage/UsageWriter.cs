@@ -25,6 +25,21 @@ internal sealed class UsageWriter(IServiceScopeFactory scopes) : IAsyncDisposabl
             "BytesOut" = usage_daily."BytesOut" + excluded."BytesOut", "DurationMs" = usage_daily."DurationMs" + excluded."DurationMs"
         """;
 
+    // The usage journal's mark: the last segment folded into usage_daily by a node, kept in a row
+    // of its own (no organization has the empty id, so no statement or quota ever sums it) and
+    // written in the same transaction as the counts, so a segment is either folded and marked or neither.
+    const string JournalOrganization = "";
+    const string JournalDay = "journal";
+    const string Mark = """
+        INSERT INTO usage_daily ("OrganizationId", "Day", "WorkspaceId", "KeyId", "EndpointGroup", "StatusCode", "Requests", "BytesIn", "BytesOut", "DurationMs")
+        VALUES (@organization, @day, '', @key, 'journal', 0, @segment, 0, 0, 0)
+        ON CONFLICT ("OrganizationId", "Day", "WorkspaceId", "KeyId", "EndpointGroup", "StatusCode") DO UPDATE SET "Requests" = excluded."Requests"
+        """;
+    const string ReadMark = """
+        SELECT "Requests" FROM usage_daily WHERE "OrganizationId" = @organization AND "Day" = @day AND "WorkspaceId" = '' AND "KeyId" = @key
+            AND "EndpointGroup" = 'journal' AND "StatusCode" = 0
+        """;
+
     static readonly string[] ParameterNames =
         ["@organization", "@day", "@workspace", "@key", "@group", "@status", "@requests", "@bytesIn", "@bytesOut", "@durationMs"];
 
@@ -32,7 +47,11 @@ internal sealed class UsageWriter(IServiceScopeFactory scopes) : IAsyncDisposabl
     DbConnection? _connection;
     (DbCommand Command, DbParameter[] Parameters)? _upsert;
 
-    public async Task WriteAsync(IReadOnlyList<UsageRow> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds <paramref name="batch"/> and, when <paramref name="journal"/> is set, marks that node's
+    /// journal folded through that segment, in one transaction.
+    /// </summary>
+    public async Task WriteAsync(IReadOnlyList<UsageRow> batch, CancellationToken cancellationToken, (string NodeId, long Segment)? journal = null)
     {
         try
         {
@@ -54,6 +73,17 @@ internal sealed class UsageWriter(IServiceScopeFactory scopes) : IAsyncDisposabl
                 parameters[9].Value = row.DurationMicroseconds / 1000.0;
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
+            if (journal is { } mark)
+            {
+                await using var marking = connection.CreateCommand();
+                marking.Transaction = transaction;
+                marking.CommandText = Mark;
+                AddParameter(marking, "@organization", JournalOrganization);
+                AddParameter(marking, "@day", JournalDay);
+                AddParameter(marking, "@key", mark.NodeId);
+                AddParameter(marking, "@segment", mark.Segment);
+                await marking.ExecuteNonQueryAsync(cancellationToken);
+            }
             await transaction.CommitAsync(cancellationToken);
         }
         catch (DbException)
@@ -62,6 +92,34 @@ internal sealed class UsageWriter(IServiceScopeFactory scopes) : IAsyncDisposabl
             await CloseAsync();
             throw;
         }
+    }
+
+    /// <summary>The last journal segment of <paramref name="nodeId"/> already folded into usage_daily, or -1.</summary>
+    public async Task<long> JournalMarkAsync(string nodeId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connection = await ConnectionAsync(cancellationToken);
+            await using var reading = connection.CreateCommand();
+            reading.CommandText = ReadMark;
+            AddParameter(reading, "@organization", JournalOrganization);
+            AddParameter(reading, "@day", JournalDay);
+            AddParameter(reading, "@key", nodeId);
+            return await reading.ExecuteScalarAsync(cancellationToken) is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : -1;
+        }
+        catch (DbException)
+        {
+            await CloseAsync();
+            throw;
+        }
+    }
+
+    static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     // One command for the connection's life: the provider compiles its SQL once, not at every commit.

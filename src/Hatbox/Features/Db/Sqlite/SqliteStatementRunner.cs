@@ -63,7 +63,7 @@ internal sealed class SqliteStatementRunner(SqliteConnectionPool pool, SqliteThr
         }
         using (var lease = reader.Value)
         {
-            if (await threads.RunAsync(() => TryRun(lease.Connection, sql, parameters, tenantStatement, cancellationToken)) is { } answered)
+            if (await RunOnReaderAsync(lease.Connection, sql, parameters, tenantStatement, cancellationToken) is { } answered)
             {
                 return answered;
             }
@@ -81,6 +81,34 @@ internal sealed class SqliteStatementRunner(SqliteConnectionPool pool, SqliteThr
         {
             return await threads.RunAsync(() => RunOnWriter(lease.Connection, sql, parameters, tenantStatement, allowance, cancellationToken));
         }
+    }
+
+    /// <summary>
+    /// A statement on a reader: inline on the request's thread when a slot is free, held to
+    /// <see cref="SqliteThreads.InlineBudget"/>; one that runs past it is stopped and run again from
+    /// the start on the SQL threads with the full timeout. A reader runs only read-only statements
+    /// (a write answers null before it runs), so the second run sees what the first would have.
+    /// </summary>
+    ValueTask<Outcome<QueryResult>?> RunOnReaderAsync(
+        SqliteTenantConnection connection, string sql, SqlParameters parameters, bool tenantStatement, CancellationToken cancellationToken)
+    {
+        if (threads.TryEnterInline())
+        {
+            Outcome<QueryResult>? answered;
+            try
+            {
+                answered = TryRun(connection, sql, parameters, tenantStatement, cancellationToken, SqliteThreads.InlineBudget);
+            }
+            finally
+            {
+                threads.LeaveInline();
+            }
+            if (!connection.DeadlinePassed || options.QueryTimeout <= SqliteThreads.InlineBudget)
+            {
+                return ValueTask.FromResult(answered);
+            }
+        }
+        return new(threads.RunAsync(() => TryRun(connection, sql, parameters, tenantStatement, cancellationToken)));
     }
 
     /// <summary>
@@ -109,9 +137,10 @@ internal sealed class SqliteStatementRunner(SqliteConnectionPool pool, SqliteThr
 
     /// <summary>Compiles, checks and binds; runs unless it writes and this is not the writer (then null).</summary>
     Outcome<QueryResult>? TryRun(
-        SqliteTenantConnection connection, string sql, SqlParameters parameters, bool tenantStatement, CancellationToken cancellationToken)
+        SqliteTenantConnection connection, string sql, SqlParameters parameters, bool tenantStatement, CancellationToken cancellationToken,
+        TimeSpan? budget = null)
     {
-        using var deadline = connection.StartDeadline(options.QueryTimeout, cancellationToken);
+        using var deadline = connection.StartDeadline(budget is { } inline && inline < options.QueryTimeout ? inline : options.QueryTimeout, cancellationToken);
         var prepared = SqliteStatement.Prepare(connection, sql, environment, options);
         if (!prepared.Succeeded)
         {

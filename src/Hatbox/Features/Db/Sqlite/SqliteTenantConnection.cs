@@ -211,13 +211,25 @@ internal sealed class SqliteTenantConnection : IDisposable
     public DeadlineScope StartDeadline(TimeSpan budget, CancellationToken cancellationToken)
     {
         _guard.Reset();
+        DeadlinePassed = false;
         _cancellation = cancellationToken;
         _deadline = Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency);
         return new DeadlineScope(this);
     }
 
     /// <summary>Non-zero interrupts the statement (SQLITE_INTERRUPT): past the deadline, or the caller hung up.</summary>
-    int OnProgress(object? state) => Stopwatch.GetTimestamp() > _deadline || _cancellation.IsCancellationRequested ? 1 : 0;
+    int OnProgress(object? state)
+    {
+        if (Stopwatch.GetTimestamp() > _deadline)
+        {
+            DeadlinePassed = true;
+            return 1;
+        }
+        return _cancellation.IsCancellationRequested ? 1 : 0;
+    }
+
+    /// <summary>The last statement was interrupted by its deadline (not by the caller hanging up).</summary>
+    public bool DeadlinePassed { get; private set; }
 
     void Exec(string sql)
     {
