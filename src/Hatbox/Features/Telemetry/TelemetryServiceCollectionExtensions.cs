@@ -36,7 +36,12 @@ internal static class TelemetryServiceCollectionExtensions
         var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService(otlp.ServiceName));
         if (metrics.Enabled)
         {
-            telemetry.WithMetrics(meters => meters.AddMeter(HatboxMetrics.MeterName, HatboxMetrics.MeterName + ".Queues").AddPrometheusExporter());
+            telemetry.WithMetrics(meters => meters.AddMeter(HatboxMetrics.MeterName, HatboxMetrics.MeterName + ".Queues").AddPrometheusExporter(exporter =>
+            {
+                // The exporter reuses a scrape's answer for 300 ms by default; scrapes come from one
+                // loopback collector, so every scrape shows the counts as they are.
+                exporter.ScrapeResponseCacheDurationMilliseconds = 0;
+            }));
             services.Configure<KestrelServerOptions>(kestrel => ListenForScrapes(kestrel, metrics));
         }
         if (!string.IsNullOrEmpty(otlp.Endpoint))
