@@ -84,7 +84,7 @@ internal static class ErrorCodes
     public const string FlowRunNotFound = "flow_run_not_found";
     public const string FlowRunFailed = "flow_run_failed";
     public const string FlowQueueFull = "flow_queue_full";
-    // A plan's monthly flow-run cap refuses with the code of every monthly plan limit (QuotaStage).
-    public const string FlowRunsQuotaExceeded = "quota_exceeded";
+    // Every monthly plan limit refuses with it: requests (QuotaStage) and flow runs.
+    public const string QuotaExceeded = "quota_exceeded";
     public const string UrlNotAllowed = "url_not_allowed";
 }

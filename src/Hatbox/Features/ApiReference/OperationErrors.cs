@@ -96,7 +96,7 @@ internal static class OperationErrors
         [413] = [ErrorCodes.PayloadTooLarge],
         [415] = [ErrorCodes.UnsupportedMediaType],
         [422] = [ErrorCodes.FlowRunFailed],
-        [429] = [ErrorCodes.FlowQueueFull, ErrorCodes.FlowRunsQuotaExceeded],
+        [429] = [ErrorCodes.FlowQueueFull, ErrorCodes.QuotaExceeded],
     };
 
     static readonly ErrorSet Management = new()

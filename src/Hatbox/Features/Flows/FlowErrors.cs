@@ -17,7 +17,7 @@ internal static class FlowErrors
     public static ApiError QueueFull(int limit) => new(StatusCodes.Status429TooManyRequests, ErrorTypes.RateLimit, ErrorCodes.FlowQueueFull,
         $"This workspace has {limit} flow runs waiting or running; trigger more when some have finished.");
 
-    public static ApiError RunsQuota(long limit, string reset) => new(StatusCodes.Status429TooManyRequests, ErrorTypes.RateLimit, ErrorCodes.FlowRunsQuotaExceeded,
+    public static ApiError RunsQuota(long limit, string reset) => new(StatusCodes.Status429TooManyRequests, ErrorTypes.RateLimit, ErrorCodes.QuotaExceeded,
         $"This organization has started the {limit} flow runs its plan includes this month. The quota resets at {reset}.");
 
     public static ApiError UrlNotAllowed(string message) => ApiError.BadRequest(ErrorCodes.UrlNotAllowed, message, "url");

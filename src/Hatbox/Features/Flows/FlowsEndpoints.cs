@@ -53,7 +53,7 @@ internal static class FlowsEndpoints
         var started = await triggers.StartAsync(caller, flowId, input, ct);
         if (!started.Succeeded)
         {
-            return started.Error!.Code == ErrorCodes.FlowRunsQuotaExceeded ? new MonthlyQuotaRefusal(started.Error!) : started.Error!;
+            return started.Error!.Code == ErrorCodes.QuotaExceeded ? new MonthlyQuotaRefusal(started.Error!) : started.Error!;
         }
         var run = await triggers.WaitAsync(started.Value!, ct);
         return run.Status switch

@@ -25,7 +25,7 @@ internal sealed class QuotaStage(IQuotaCounter quota, PlanCatalog plans)
         var reset = BillingMonth.NextReset(now).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         context.Response.Headers["x-should-retry"] = "false";
         context.Response.Headers["X-Quota-Reset"] = reset;
-        return new ApiError(StatusCodes.Status429TooManyRequests, ErrorTypes.RateLimit, "quota_exceeded",
+        return new ApiError(StatusCodes.Status429TooManyRequests, ErrorTypes.RateLimit, ErrorCodes.QuotaExceeded,
             $"This organization has used the {plan.RequestsPerMonth} requests its plan includes this month. The quota resets at {reset}.");
     }
 }
