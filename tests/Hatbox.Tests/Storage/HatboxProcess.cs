@@ -1,6 +1,5 @@
+using Hatbox.Tests.Infrastructure;
 using System.Diagnostics;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 
 namespace Hatbox.Tests.Storage;
@@ -53,32 +52,23 @@ internal sealed class HatboxProcess : IAsyncDisposable
     /// <summary>Runs an admin command on the data folder and returns its JSON answer.</summary>
     public static async Task<JsonElement> AdminAsync(string dataDirectory, params string[] arguments)
     {
-        using var process = Start([.. arguments, "--data", dataDirectory, "--json"]);
-        var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var errors = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        Assert.True(process.ExitCode == 0, $"hatbox {string.Join(' ', arguments)}: {errors}{output}");
+        var (exitCode, output, errors) = await RunAdminAsync(dataDirectory, arguments);
+        Assert.True(exitCode == 0, $"hatbox {string.Join(' ', arguments)}: {errors}{output}");
         return JsonDocument.Parse(output).RootElement.Clone();
     }
 
-    /// <summary>An HTTPS client that trusts exactly this data folder's self-signed certificate.</summary>
-    public HttpClient CreateClient()
+    /// <summary>Runs an admin command on the data folder with <c>--json</c>; a refusal exits 1 with <c>error: CODE: …</c> on stderr.</summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunAdminAsync(string dataDirectory, params string[] arguments)
     {
-        var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(DataDirectory, "tls", "cert.pem")));
-        return new HttpClient(new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                CertificateChainPolicy = new X509ChainPolicy
-                {
-                    TrustMode = X509ChainTrustMode.CustomRootTrust,
-                    CustomTrustStore = { certificate },
-                    RevocationMode = X509RevocationMode.NoCheck,
-                },
-            },
-        })
-        { BaseAddress = Address };
+        using var process = Start([.. arguments, "--data", dataDirectory, "--json"]);
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (process.ExitCode, await output, await errors);
     }
+
+    /// <summary>An HTTPS client that trusts exactly this data folder's self-signed certificate.</summary>
+    public HttpClient CreateClient() => TrustingClient.ForDataDirectory(DataDirectory, Address);
 
     /// <summary>SIGKILL: no shutdown, no flush, no finally blocks.</summary>
     public async Task KillAsync()

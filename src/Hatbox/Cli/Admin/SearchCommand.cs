@@ -28,14 +28,8 @@ internal static class SearchCommand
             if (!DbEnvironments.TryParse(parse.GetValue(environment), out var env))
                 return CliHost.Fail(DbErrors.InvalidEnvironment());
             var indexes = services.GetRequiredService<SearchIndexes>();
-            var items = new List<SearchIndexInfo>();
-            foreach (var (_, _, table) in indexes.OnDisk().Where(t => t.WorkspaceId == target.Id && t.Environment == env).ToList())
-            {
-                var opened = await indexes.GetAsync(target.Id, env, table, token);
-                if (opened.Succeeded)
-                    items.Add(new SearchIndexInfo(table, env.Name(), opened.Value!.TextColumns, indexes.ModelId, opened.Value.Status()));
-            }
-            return CliHost.Print(parse, items);
+            var items = await indexes.ListAsync(target.Id, env, token);
+            return CliHost.Print(parse, items.Select(index => SearchIndexEndpoints.Info(index, indexes.ModelId)).ToList());
         }, ct));
         return command;
     }
@@ -58,7 +52,7 @@ internal static class SearchCommand
             var indexes = services.GetRequiredService<SearchIndexes>();
             var configured = await indexes.ConfigureAsync(target.Id, env, parse.GetValue(table)!, chosen, token);
             return configured.Succeeded
-                ? CliHost.Print(parse, new SearchIndexInfo(configured.Value!.Table, env.Name(), configured.Value.TextColumns, indexes.ModelId, configured.Value.Status()))
+                ? CliHost.Print(parse, SearchIndexEndpoints.Info(configured.Value!, indexes.ModelId))
                 : CliHost.Fail(configured.Error!);
         }, ct));
         return command;

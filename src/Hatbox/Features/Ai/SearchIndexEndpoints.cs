@@ -48,6 +48,7 @@ internal static class SearchIndexEndpoints
         return configured.Succeeded ? TypedResults.Ok(Info(configured.Value!, indexes.ModelId)) : configured.Error!;
     }
 
-    static SearchIndexInfo Info(TableIndex index, string model) =>
+    /// <summary>The answer for one table's index, as <c>/v1</c> and the admin CLI print it.</summary>
+    internal static SearchIndexInfo Info(TableIndex index, string model) =>
         new(index.Table, index.Environment.Name(), index.TextColumns, model, index.Status());
 }
