@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Hatbox.Data;
 using Hatbox.Hosting;
@@ -90,22 +89,7 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>An HTTPS client that trusts exactly this server's certificate, nothing more.</summary>
-    public HttpClient CreateClient(Uri? baseAddress = null)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                CertificateChainPolicy = new X509ChainPolicy
-                {
-                    TrustMode = X509ChainTrustMode.CustomRootTrust,
-                    CustomTrustStore = { _certificate },
-                    RevocationMode = X509RevocationMode.NoCheck,
-                },
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = baseAddress ?? HttpsAddress };
-    }
+    public HttpClient CreateClient(Uri? baseAddress = null) => TrustingClient.For(_certificate, baseAddress ?? HttpsAddress);
 
     public HttpClient CreatePlainClient() =>
         new() { BaseAddress = HttpAddress ?? throw new InvalidOperationException("Start the server with plainHttp: true.") };

@@ -1,6 +1,5 @@
+using Hatbox.Tests.Infrastructure;
 using System.Diagnostics;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 
 namespace Hatbox.Tests.ScaleOut;
@@ -75,23 +74,7 @@ internal sealed class ScaleOutNode : IAsyncDisposable
         }
     }
 
-    public HttpClient CreateClient()
-    {
-        var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(DataDirectory, "tls", "cert.pem")));
-        return new HttpClient(new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                CertificateChainPolicy = new X509ChainPolicy
-                {
-                    TrustMode = X509ChainTrustMode.CustomRootTrust,
-                    CustomTrustStore = { certificate },
-                    RevocationMode = X509RevocationMode.NoCheck,
-                },
-            },
-        })
-        { BaseAddress = Address };
-    }
+    public HttpClient CreateClient() => TrustingClient.ForDataDirectory(DataDirectory, Address);
 
     public async ValueTask DisposeAsync()
     {
