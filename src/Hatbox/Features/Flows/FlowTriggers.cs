@@ -1,3 +1,4 @@
+using Hatbox.Features.Usage;
 using Hatbox.Common;
 using Hatbox.Data;
 using Hatbox.Features.ApiKeys;

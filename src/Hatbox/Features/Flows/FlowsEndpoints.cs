@@ -1,3 +1,4 @@
+using Hatbox.Features.Usage;
 using System.Text.Json.Nodes;
 using Hatbox.Common.Binding;
 using Hatbox.Common.Errors;

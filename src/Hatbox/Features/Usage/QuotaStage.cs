@@ -1,4 +1,3 @@
-using System.Globalization;
 using Hatbox.Common.Errors;
 using Hatbox.Features.ApiKeys;
 using Hatbox.Features.Plans;
@@ -22,9 +21,8 @@ internal sealed class QuotaStage(IQuotaCounter quota, PlanCatalog plans)
         {
             return null;
         }
-        var reset = BillingMonth.NextReset(now).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        context.Response.Headers["x-should-retry"] = "false";
-        context.Response.Headers["X-Quota-Reset"] = reset;
+        MonthlyQuotaRefusal.WriteHeaders(context.Response, now);
+        var reset = MonthlyQuotaRefusal.ResetText(now);
         return new ApiError(StatusCodes.Status429TooManyRequests, ErrorTypes.RateLimit, ErrorCodes.QuotaExceeded,
             $"This organization has used the {plan.RequestsPerMonth} requests its plan includes this month. The quota resets at {reset}.");
     }
