@@ -38,6 +38,14 @@ internal static class MoveToCommand
                 Console.Error.WriteLine($"error: {e.Code}: {e.Message}");
                 return e.ExitCode;
             }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or Amazon.S3.AmazonS3Exception or Microsoft.EntityFrameworkCore.DbUpdateException
+                or Common.Errors.StoreUnavailableException or IOException)
+            {
+                // Mid-copy: the source is untouched, the target may hold part of the copy.
+                Console.Error.WriteLine($"error: move_failed: {e.GetBaseException().Message} "
+                    + "The target may hold part of the copy: empty it before moving again (docs/scale-out.md).");
+                return MoveFailure.Unusable;
+            }
         });
         return command;
     }

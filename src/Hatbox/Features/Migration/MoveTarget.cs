@@ -46,6 +46,17 @@ internal sealed record MoveTarget(PlatformOptions Platform, TenantStoreOptions T
         {
             throw MoveFailure.Config("The target needs Storage:Provider s3, Storage:S3:ServiceUrl and Storage:S3:Bucket.");
         }
+        foreach (var (name, connectionString) in new[] { ("Platform", target.Platform.ConnectionString!), ("Tenants", target.Tenants.ConnectionString!) })
+        {
+            try
+            {
+                _ = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            }
+            catch (ArgumentException e)
+            {
+                throw MoveFailure.Config($"{name}:ConnectionString is not an Npgsql connection string: {e.Message}");
+            }
+        }
         return target;
     }
 }

@@ -95,10 +95,10 @@ internal sealed class PlatformMove(string dataDirectory, PlatformOptions target)
         }
         report["data_protection_keys"] = Compare(
             SourceKeyRing().Select(k => (object?[])[k.FriendlyName, k.Xml]),
-            await destination.DataProtectionKeys.AsNoTracking().Select(k => new object?[] { k.FriendlyName, k.Xml }).ToListAsync(cancellationToken));
+            (await destination.DataProtectionKeys.AsNoTracking().ToListAsync(cancellationToken)).Select(k => (object?[])[k.FriendlyName, k.Xml]));
         report["shared_secrets"] = Compare(
             SourceSigningKey() is { } key ? [[UrlSigningSecret, key]] : [],
-            await destination.Set<SharedSecret>().AsNoTracking().Select(s => new object?[] { s.Name, s.Value }).ToListAsync(cancellationToken));
+            (await destination.Set<SharedSecret>().AsNoTracking().ToListAsync(cancellationToken)).Select(s => (object?[])[s.Name, s.Value]));
         return report;
     }
 
