@@ -18,5 +18,6 @@ internal static class AdminCommand
         UsageCommand.Create(),
         SearchCommand.Create(),
         FlowsCommand.Create(),
+        MoveToCommand.Create(),
     };
 }
