@@ -8,6 +8,8 @@
 #   METRICS=compare bash bench/run.sh # only the authenticated pipeline, with metrics on and off, both against the baseline
 #   SCENARIOS="authentication db_insert" bash bench/run.sh   # only these (health authentication
 #                                     # db_point_read db_insert); the default runs every one
+#   SCENARIOS=semantic_search bash bench/run.sh   # /db/semantic-search over 100,000 rows (issue 18), only
+#                                     # when named: SEARCH_ROWS=100000, its vectors cached in SEARCH_CACHE
 #
 # Hatbox runs with its default logging (one JSON access-log line per request) and its stdout sent
 # to a file in the temp dir, as in production behind a log collector. Environment variables pass
@@ -41,8 +43,10 @@ if ! command -v wrk >/dev/null; then
   apt-get update -qq && apt-get install -y -qq wrk
 fi
 
-# dotnet build takes one project at a time.
-for project in src/Hatbox bench/Baseline; do
+# dotnet build takes one project at a time. The search scenario seeds its rows with Hatbox.Benchmarks.
+projects=(src/Hatbox bench/Baseline)
+selected semantic_search && projects+=(bench/Hatbox.Benchmarks)
+for project in "${projects[@]}"; do
   dotnet build -c Release "$project" -nologo -v q -clp:ErrorsOnly >/dev/null
 done
 
@@ -86,10 +90,24 @@ KEY="$DATA/tls/localhost-key.pem"
 # A real organization, workspace and key, made as an operator would, for the authenticated scenarios.
 # Its plan's limits are out of reach, so every request runs the full pipeline (key, origin,
 # rate limit, quota, metering) and none is refused.
-export HATBOX__Plans__bench__RequestsPerMinute=1000000000 HATBOX__Plans__bench__RequestsPerMonth=1000000000000
-API_KEY=$(dotnet artifacts/bin/Hatbox/release/Hatbox.dll admin bootstrap --data "$DATA" --email bench@example.test \
-  --password 'bench password 123' --org Bench --workspace bench --plan bench --json |
-  python3 -c 'import json, sys; print(json.load(sys.stdin)["apiKey"])')
+export HATBOX__Plans__bench__RequestsPerMinute=1000000000 HATBOX__Plans__bench__RequestsPerMonth=1000000000000 \
+  HATBOX__Plans__bench__StorageBytes=1099511627776
+BOOTSTRAP=$(dotnet artifacts/bin/Hatbox/release/Hatbox.dll admin bootstrap --data "$DATA" --email bench@example.test \
+  --password 'bench password 123' --org Bench --workspace bench --plan bench --json)
+API_KEY=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["apiKey"])' <<<"$BOOTSTRAP")
+BASELINE_EXTRA=()
+if selected semantic_search; then
+  # 100,000 embedded rows would take the indexer minutes here: their vectors are made once, kept in
+  # SEARCH_CACHE, and written into the stopped server's data folder with the hashes the indexer
+  # computes, so it embeds none (bench/Hatbox.Benchmarks/SearchSeed.cs). The baseline reads the same file.
+  SEARCH_ROWS=${SEARCH_ROWS:-100000}
+  SEARCH_FIXTURE=${SEARCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hatbox-bench}/search-$SEARCH_ROWS.fixture
+  WORKSPACE_ID=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["workspaceId"])' <<<"$BOOTSTRAP")
+  dotnet artifacts/bin/Hatbox.Benchmarks/release/Hatbox.Benchmarks.dll search-seed "$DATA" "$WORKSPACE_ID" "$SEARCH_ROWS" "$SEARCH_FIXTURE"
+  BASELINE_EXTRA=(--vectors "$SEARCH_FIXTURE")
+  # The baseline scans every row; so does Hatbox here (the default above 20,000 rows is the approximate index).
+  export HATBOX__Ai__ApproximateAboveRows=${HATBOX__Ai__ApproximateAboveRows:-0}
+fi
 cat >"$WORK/authentication.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Authorization"] = "Bearer $API_KEY"
@@ -105,7 +123,7 @@ wait_ready hatbox "$HATBOX_PORT" "$WORK/hatbox.log"
 # The baseline serves Hatbox's own localhost certificate, so the TLS work is the same.
 BASELINE_PORT=$(free_port)
 dotnet artifacts/bin/Baseline/release/Baseline.dll --port "$BASELINE_PORT" \
-  --cert "$SERVER_CERT" --key "$KEY" --db "$WORK/baseline-items.db" >"$WORK/baseline.log" 2>&1 &
+  --cert "$SERVER_CERT" --key "$KEY" --db "$WORK/baseline-items.db" "${BASELINE_EXTRA[@]}" >"$WORK/baseline.log" 2>&1 &
 BASELINE_PID=$!
 PIDS+=("$BASELINE_PID")
 wait_ready baseline "$BASELINE_PORT" "$WORK/baseline.log"
@@ -124,7 +142,7 @@ run_wrk() {
     extra=(-s "$script")
   fi
   before=$(cpu_ticks "$pid")
-  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency "${extra[@]}" "https://127.0.0.1:$port$path")
+  out=$(wrk -t"$THREADS" -c"${SCENARIO_CONNECTIONS:-$CONNECTIONS}" -d"${seconds}s" --latency "${extra[@]}" "https://127.0.0.1:$port$path")
   after=$(cpu_ticks "$pid")
   echo "$out" >>"$WORK/wrk.log"
   if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
@@ -215,4 +233,32 @@ if selected db_insert; then
   read -r insert_base _ < <(run_wrk "$BASELINE_PID" "$BASELINE_PORT" /db/insert "$DURATION" "$WORK/db_insert.lua")
   read -r insert_hatbox _ < <(run_wrk "$HATBOX_PID" "$HATBOX_PORT" /db/insert "$DURATION" "$WORK/db_insert.lua")
   echo "db_insert: hatbox $insert_hatbox durable inserts/s (POST /db/insert); bare SQLite endpoint $insert_base inserts/s"
+fi
+
+# Semantic search over SEARCH_ROWS rows (issue 18): Hatbox embeds the query, scans the table's
+# vectors and reads the ten rows from SQLite; the baseline embeds it with the same model and scans
+# the same vectors in memory. A query takes tens of milliseconds of CPU, so 4 connections, not 64.
+if selected semantic_search; then
+  cat >"$WORK/semantic_search.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer $API_KEY"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"query":"a light for camping","table":"docs","limit":10,"environment":"production"}'
+-- At tens of requests a second a Lua call per answer costs nothing, and a refusal shows its code.
+response = function(status, headers, body) if status ~= 200 then print(status, body) end end
+LUA
+  # The first search loads the table's vectors and starts a pass over its rows (the hashes match, so
+  # it embeds none); until that pass is done its reads share the organization's two statement slots
+  # and concurrent searches may be refused with 503 database_busy. Wait until four at once pass.
+  search_once() {
+    curl -sS --cacert "$CERT" -o /dev/null -w '%{http_code}\n' --max-time 120 -H "Authorization: Bearer $API_KEY" \
+      -H 'Content-Type: application/json' "https://127.0.0.1:$HATBOX_PORT/db/semantic-search" \
+      -d '{"query":"a light for camping","table":"docs","limit":10,"environment":"production"}'
+  }
+  search_once >/dev/null
+  for _ in $(seq 1 60); do
+    [[ $(for _ in 1 2 3 4; do search_once & done; wait) == $'200\n200\n200\n200' ]] && break
+    sleep 1
+  done
+  SCENARIO_CONNECTIONS=4 measure semantic_search /db/semantic-search "$WORK/semantic_search.lua" 70
 fi

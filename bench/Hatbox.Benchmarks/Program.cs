@@ -12,6 +12,11 @@ if (args is ["ai", ..])
     await Hatbox.Benchmarks.AiBenchmarks.LoopAsync(Arg(args, 1, 1_000), Arg(args, 2, 100_000), Arg(args, 3, 2));
     return;
 }
+if (args is ["search-seed", var data, var workspace, var rows, var fixture])
+{
+    await Hatbox.Benchmarks.SearchSeed.RunAsync(data, workspace, int.Parse(rows, System.Globalization.CultureInfo.InvariantCulture), fixture);
+    return;
+}
 if (args is ["flow-scripts", ..])
 {
     Hatbox.Benchmarks.FlowScriptLoop.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);

@@ -142,10 +142,14 @@ internal sealed class UsageJournal : IDisposable
 
     string SegmentPath(long number) => Path.Combine(_folder, number.ToString("D12", CultureInfo.InvariantCulture) + SegmentSuffix);
 
-    static byte[] Encode(IReadOnlyCollection<KeyValuePair<UsageKey, long>> counts)
+    // One record at a time (one writer), so one buffer serves every append: a sync allocates nothing.
+    readonly MemoryStream _record = new();
+
+    ReadOnlySpan<byte> Encode(IReadOnlyCollection<KeyValuePair<UsageKey, long>> counts)
     {
-        using var payload = new MemoryStream();
-        using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+        _record.SetLength(HeaderBytes);
+        _record.Position = HeaderBytes;
+        using (var writer = new BinaryWriter(_record, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(counts.Count);
             foreach (var (key, requests) in counts)
@@ -159,14 +163,16 @@ internal sealed class UsageJournal : IDisposable
                 writer.Write(requests);
             }
         }
-        if (payload.Length > MaxRecordBytes)
+        var payloadLength = _record.Length - HeaderBytes;
+        if (payloadLength > MaxRecordBytes)
         {
+            _record.SetLength(0);
+            _record.Capacity = 0;
             throw new IOException("A usage journal record is too large.");
         }
-        var record = new byte[HeaderBytes + payload.Length];
-        payload.GetBuffer().AsSpan(0, (int)payload.Length).CopyTo(record.AsSpan(HeaderBytes));
-        BinaryPrimitives.WriteInt32LittleEndian(record, (int)payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), Crc32.HashToUInt32(record.AsSpan(HeaderBytes)));
+        var record = _record.GetBuffer().AsSpan(0, (int)_record.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(record, (int)payloadLength);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[4..], Crc32.HashToUInt32(record[HeaderBytes..]));
         return record;
     }
 
@@ -200,5 +206,9 @@ internal sealed class UsageJournal : IDisposable
         return id;
     }
 
-    public void Dispose() => _segment?.Dispose();
+    public void Dispose()
+    {
+        _segment?.Dispose();
+        _record.Dispose();
+    }
 }
