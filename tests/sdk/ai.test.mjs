@@ -2,7 +2,7 @@
 // embedding model, on a small data set whose right answers are obvious to a person.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, runWithSdk, dialect } from './server.mjs';
+import { startServer, runWithSdk, dialect, nodeCount } from './server.mjs';
 
 const env = {
   HATBOX__Plans__sdkai__RequestsPerMinute: '1000000',
@@ -71,9 +71,10 @@ before(async () => {
     await client.db.executeQuery({ query: 'CREATE TABLE readings (id ${dialect.id}, value REAL, at INTEGER)' });
     return true;
   `);
-  // The first search opens each table's index and waits for its backfill.
-  waitIndexed('products');
-  waitIndexed('notes');
+  // The first search opens each table's index and waits for its backfill. Each node keeps its own
+  // index in memory, so on three nodes (HATBOX_SDK_NODES=3) each is warmed: one SDK process per node.
+  for (let node = 0; node < nodeCount; node++) waitIndexed('products');
+  for (let node = 0; node < nodeCount; node++) waitIndexed('notes');
 });
 after(async () => { await server?.stop(); });
 

@@ -6,7 +6,7 @@
 // shows what it served. The nodes share one local certificate authority, so one
 // NODE_EXTRA_CA_CERTS trusts whichever node answers.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -120,7 +120,9 @@ function startNode(dll, data, env) {
     stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')],
     env: { ...process.env, ...env },
   });
-  const output = () => readFileSync(log, 'utf8');
+  // A restart appends to the same log: only what this process wrote counts.
+  const from = existsSync(log) ? statSync(log).size : 0;
+  const output = () => readFileSync(log).subarray(from).toString('utf8');
   const address = (async () => {
     for (const started = Date.now(); Date.now() - started < 120_000;) {
       const match = /listening on https:\/\/127\.0\.0\.1:(\d+)/.exec(output());

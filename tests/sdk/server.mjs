@@ -7,6 +7,8 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeCount, startCluster } from './cluster.mjs';
 
+export { nodeCount };
+
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dll = process.env.HATBOX_DLL ?? join(repo, 'artifacts/bin/Hatbox/release/Hatbox.dll');
 
