@@ -124,13 +124,13 @@ function startNode(dll, data, env) {
   const from = existsSync(log) ? statSync(log).size : 0;
   const output = () => readFileSync(log).subarray(from).toString('utf8');
   const address = (async () => {
-    for (const started = Date.now(); Date.now() - started < 120_000;) {
+    for (const started = Date.now(); Date.now() - started < 240_000;) {
       const match = /listening on https:\/\/127\.0\.0\.1:(\d+)/.exec(output());
       if (match) return Number(match[1]);
       if (child.exitCode !== null) throw new Error(`node exited with ${child.exitCode}:\n${output()}`);
       await new Promise((done) => setTimeout(done, 100));
     }
-    throw new Error(`node did not start within 2 minutes:\n${output()}`);
+    throw new Error(`node did not start within 4 minutes:\n${output()}`);
   })();
   return { child, address, served: () => output().split('"Category":"Hatbox.AccessLog"').length - 1 };
 }
