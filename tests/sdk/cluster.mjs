@@ -152,6 +152,15 @@ function stopChild(child, signal) {
   return new Promise((done) => child.on('exit', done));
 }
 
+/** Stops the cluster's Redis and deletes its databases and folders. */
+async function dropCluster(cluster) {
+  await stopChild(cluster.redis.child, 'SIGKILL');
+  clusters.delete(cluster.folders[0]);
+  sql(`DROP DATABASE IF EXISTS "${cluster.platform}" WITH (FORCE)`);
+  sql(`DROP DATABASE IF EXISTS "${cluster.tenants}" WITH (FORCE)`);
+  for (const folder of cluster.folders) rmSync(folder, { recursive: true, force: true });
+}
+
 /** startServer's three-node twin: the same object, whose `data` is node 1's folder. */
 export async function startCluster(dll, env, existing) {
   const cluster = existing ? clusters.get(existing) : await createCluster(dll, env);
@@ -159,7 +168,15 @@ export async function startCluster(dll, env, existing) {
   const nodeEnv = { ...env, ...storeEnvironment(cluster) };
   // Started together, as a deployment does; they migrate once between them.
   const nodes = cluster.folders.map((folder) => startNode(dll, folder, nodeEnv));
-  const ports = await Promise.all(nodes.map((node) => node.address));
+  let ports;
+  try {
+    ports = await Promise.all(nodes.map((node) => node.address));
+  } catch (error) {
+    // A node that never came up: the others (and the stores) must not keep the test process alive.
+    await Promise.all(nodes.map(({ child }) => stopChild(child, 'SIGKILL')));
+    await dropCluster(cluster);
+    throw error;
+  }
   const proxy = await startProxy(cluster.proxyPort, ports);
   const killNodes = async (signal) => {
     await stopChild(proxy, 'SIGKILL');
@@ -180,11 +197,7 @@ export async function startCluster(dll, env, existing) {
     kill: () => killNodes('SIGKILL'),
     async stop() {
       await killNodes('SIGTERM');
-      await stopChild(cluster.redis.child, 'SIGKILL');
-      clusters.delete(cluster.folders[0]);
-      sql(`DROP DATABASE IF EXISTS "${cluster.platform}" WITH (FORCE)`);
-      sql(`DROP DATABASE IF EXISTS "${cluster.tenants}" WITH (FORCE)`);
-      for (const folder of cluster.folders) rmSync(folder, { recursive: true, force: true });
+      await dropCluster(cluster);
     },
   };
 }
