@@ -50,6 +50,11 @@ start_services() {
     [[ -f "$root/pg/data/postmaster.pid" ]] || die "PostgreSQL is not running: run 'bash scripts/scaleout-demo.sh stop', then start again"
     return
   fi
+  if [[ "$(id -u)" -ne 0 ]]; then
+    # services.sh installs what is missing with apt-get, which needs root: say so before it fails.
+    [[ -x /usr/lib/postgresql/15/bin/initdb ]] || die "PostgreSQL 15 is missing and installing it needs root: sudo apt-get install --no-upgrade postgresql"
+    command -v node >/dev/null || die "Node.js is missing and installing it needs root: sudo apt-get install --no-upgrade nodejs npm"
+  fi
   log "starting PostgreSQL 15 and the S3 stand-in (scripts/services.sh)"
   local exports
   exports="$(bash scripts/services.sh start)" || die "scripts/services.sh start failed"
