@@ -79,5 +79,9 @@ HATBOX_TEST_PLATFORM=postgres HATBOX_TEST_STORAGE=s3 dotnet test tests/Hatbox.Te
 section "SDK tests (worqhat@3.14.0 against hatbox serve)"
 (cd tests/sdk && npm ci --no-audit --no-fund && npm test)
 
+section "SDK tests again on three nodes sharing PostgreSQL, Redis and S3, calls spread across them"
+# tests/sdk/cluster.mjs: a redis-server of its own, the services above, a round-robin TCP proxy.
+(cd tests/sdk && HATBOX_SDK_NODES=3 npm test)
+
 section "README, followed literally on a fresh clone"
 bash tests/readme/run.sh

@@ -12,6 +12,10 @@ clone="$work/hatbox"
 server_pid=""
 
 cleanup() {
+  # The scale-out demo, if a failure came between its start and stop blocks.
+  if [[ -f "$clone/.scaleout-demo/demo.state" ]]; then
+    (cd "$clone" && bash scripts/scaleout-demo.sh stop) >/dev/null 2>&1 || true
+  fi
   if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
     # The server's process group: ./hatbox execs dotnet, whose children go with it.
     kill -- "-$server_pid" 2>/dev/null || kill "$server_pid" 2>/dev/null || true
@@ -94,6 +98,34 @@ while IFS=$'\t' read -r name file; do
       source "$file" >"$out" 2>&1 || fail "SDK snippet failed"
       tail -n 1 "$out" | node -e 'const r = JSON.parse(require("fs").readFileSync(0, "utf8")); if (r.status !== "ok") process.exit(1)' \
         || fail "the SDK's health.check() did not answer status ok"
+      ;;
+    scaleout)
+      source "$file" >"$out" 2>&1 || fail "the scale-out demo did not start"
+      demo_key=$(sed -n 's/^API key (shown once[^:]*: \(wh_live_[^ ]*\)$/\1/p' "$out")
+      [[ -n "$demo_key" ]] || fail "the scale-out demo printed no API key"
+      mapfile -t demo_urls < <(grep -oE '^  https://127\.0\.0\.1:[0-9]+' "$out" | tr -d ' ')
+      [[ ${#demo_urls[@]} -eq 3 ]] || fail "the scale-out demo did not print three node addresses"
+      demo_ca="$clone/.scaleout-demo/node1/tls/cert.pem"
+      grep -qF -- "--cacert $demo_ca" "$out" || fail "the scale-out demo did not say how to call a node with --cacert"
+      # Each node, with the one authority it printed: healthy on every store, and the one key works on all.
+      for url in "${demo_urls[@]}"; do
+        curl -sS --cacert "$demo_ca" "$url/health" | grep -q '"status":"ok".*"platform":"ok","tenants":"ok","redis":"ok","storage":"ok"' \
+          || fail "$url/health is not ok on every store"
+        curl -sS --cacert "$demo_ca" -X POST "$url/authentication" -H "Authorization: Bearer $demo_key" | grep -q '"workspace":"demo"' \
+          || fail "$url/authentication did not answer the demo key's workspace"
+      done
+      # Started again, it starts nothing new and prints the same addresses.
+      demo_pids=$(grep -E '^(node[123]|redis)_pid=' .scaleout-demo/demo.state | sort)
+      bash scripts/scaleout-demo.sh start >"$work/scaleout-again.out" 2>&1 || fail "a second start of the scale-out demo failed"
+      [[ "$(grep -E '^(node[123]|redis)_pid=' .scaleout-demo/demo.state | sort)" == "$demo_pids" ]] || fail "a second start restarted running nodes"
+      for url in "${demo_urls[@]}"; do grep -qF "$url" "$work/scaleout-again.out" || fail "a second start did not print $url"; done
+      ;;
+    scaleout-stop)
+      demo_pids=$(sed -n 's/^\(node[123]\|redis\)_pid=//p' .scaleout-demo/demo.state)
+      services_root=$(sed -n 's/^root=//p' .scaleout-demo/services.state)
+      source "$file" >"$out" 2>&1 || fail "the scale-out demo did not stop"
+      for pid in $demo_pids; do ! kill -0 "$pid" 2>/dev/null || fail "the scale-out demo left process $pid running"; done
+      [[ ! -e .scaleout-demo && ! -e "$services_root" ]] || fail "the scale-out demo left its folders behind"
       ;;
     skip)
       echo "   (not run: $(head -n 1 "$file"))"

@@ -2,7 +2,7 @@
 // embedding model, on a small data set whose right answers are obvious to a person.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, runWithSdk } from './server.mjs';
+import { startServer, runWithSdk, dialect, nodeCount } from './server.mjs';
 
 const env = {
   HATBOX__Plans__sdkai__RequestsPerMinute: '1000000',
@@ -64,16 +64,17 @@ before(async () => {
     '--org', 'AI Org', '--workspace', 'ai-tests', '--plan', 'sdkai', '--json'));
   const values = (rows) => rows.map((r) => `(${r.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')})`).join(', ');
   sdk(`
-    await client.db.executeQuery({ query: 'CREATE TABLE products (id INTEGER PRIMARY KEY, sku TEXT, name TEXT, description TEXT, category TEXT, price REAL)' });
+    await client.db.executeQuery({ query: 'CREATE TABLE products (id ${dialect.id}, sku TEXT, name TEXT, description TEXT, category TEXT, price REAL)' });
     await client.db.executeQuery({ query: ${JSON.stringify(`INSERT INTO products (sku, name, description, category) VALUES ${values(products)}`)} });
-    await client.db.executeQuery({ query: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)' });
+    await client.db.executeQuery({ query: 'CREATE TABLE notes (id ${dialect.id}, body TEXT)' });
     await client.db.executeQuery({ query: ${JSON.stringify(`INSERT INTO notes (body) VALUES ${values(notes.map((n) => [n]))}`)} });
-    await client.db.executeQuery({ query: 'CREATE TABLE readings (id INTEGER PRIMARY KEY, value REAL, at INTEGER)' });
+    await client.db.executeQuery({ query: 'CREATE TABLE readings (id ${dialect.id}, value REAL, at INTEGER)' });
     return true;
   `);
-  // The first search opens each table's index and waits for its backfill.
-  waitIndexed('products');
-  waitIndexed('notes');
+  // The first search opens each table's index and waits for its backfill. Each node keeps its own
+  // index in memory, so on three nodes (HATBOX_SDK_NODES=3) each is warmed: one SDK process per node.
+  for (let node = 0; node < nodeCount; node++) waitIndexed('products');
+  for (let node = 0; node < nodeCount; node++) waitIndexed('notes');
 });
 after(async () => { await server?.stop(); });
 
@@ -258,7 +259,7 @@ test('another environment and another workspace see none of these rows', () => {
   const other = JSON.parse(server.admin('admin', 'bootstrap', '--email', 'other-ai@example.test', '--password', 'sdk test password',
     '--org', 'Other AI Org', '--workspace', 'ai-other', '--plan', 'sdkai', '--json'));
   const staging = sdk(`
-    await client.db.executeQuery({ query: 'CREATE TABLE products (id INTEGER PRIMARY KEY, name TEXT)', environment: 'staging' });
+    await client.db.executeQuery({ query: 'CREATE TABLE products (id ${dialect.id}, name TEXT)', environment: 'staging' });
     await client.db.insertRecord({ table: 'products', data: { name: 'Staging only teapot' }, environment: 'staging' });
     for (let i = 0; i < 100; i++) {
       const r = await client.db.semanticSearch({ table: 'products', query: 'wireless headphones', environment: 'staging' });

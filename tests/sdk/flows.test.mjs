@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, runWithSdk } from './server.mjs';
+import { startServer, runWithSdk, dialect } from './server.mjs';
 
 let server;
 let boot;
@@ -20,7 +20,7 @@ before(async () => {
   payloadFlow = save('payload', {
     name: 'Welcome',
     steps: [
-      { id: 'make', uses: 'db.query', with: { query: 'CREATE TABLE IF NOT EXISTS customers (id INTEGER PRIMARY KEY, name TEXT)' } },
+      { id: 'make', uses: 'db.query', with: { query: `CREATE TABLE IF NOT EXISTS customers (id ${dialect.id}, name TEXT)` } },
       { id: 'add', uses: 'db.insert', with: { table: 'customers', data: { name: '${{ input.data.name }}' } } },
       { id: 'greeting', uses: 'script', with: { code: "return 'Hello ' + steps.add.output.data.name;" } },
     ],

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, runWithSdk } from './server.mjs';
+import { startServer, runWithSdk, dialect } from './server.mjs';
 
 // client.db.processNlQuery end to end, offline: the built-in engine, no chat model configured.
 const plan = { HATBOX__Plans__sdknl__RequestsPerMinute: '1000000', HATBOX__Plans__sdknl__RequestsPerMonth: '100000000' };
@@ -26,7 +26,7 @@ function sdk(body) {
 
 test('client.db.processNlQuery answers everyday questions offline with data, sql and message', () => {
   const answer = sdk(`
-    await client.db.executeQuery({ query: 'CREATE TABLE products (id INTEGER PRIMARY KEY, name TEXT, category TEXT, price REAL)' });
+    await client.db.executeQuery({ query: 'CREATE TABLE products (id ${dialect.id}, name TEXT, category TEXT, price REAL)' });
     for (const [name, category, price] of [['Kettle', 'kitchen', 25], ['Toaster', 'kitchen', 40], ['Stapler', 'office', 8]]) {
       await client.db.insertRecord({ table: 'products', data: { name, category, price } });
     }

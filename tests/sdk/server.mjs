@@ -5,15 +5,28 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeCount, startCluster } from './cluster.mjs';
+
+export { nodeCount };
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dll = process.env.HATBOX_DLL ?? join(repo, 'artifacts/bin/Hatbox/release/Hatbox.dll');
+
+/** HATBOX_SDK_NODES=3: every server is three nodes on PostgreSQL, Redis and S3 behind one address (cluster.mjs). */
+export const clustered = nodeCount === 3;
+if (![1, 3].includes(nodeCount)) throw new Error(`HATBOX_SDK_NODES must be 1 or 3, not ${process.env.HATBOX_SDK_NODES}`);
+
+/** SQL that differs between the tenant engines: SQLite on one node, PostgreSQL on three. */
+export const dialect = clustered
+  ? { id: 'bigserial PRIMARY KEY', autoId: 'bigserial PRIMARY KEY' }
+  : { id: 'INTEGER PRIMARY KEY', autoId: 'INTEGER PRIMARY KEY AUTOINCREMENT' };
 
 /**
  * `env` adds configuration (e.g. HATBOX__Plans__burst__RequestsPerMinute) for the server and its CLI.
  * `data` restarts on an existing data folder (e.g. after `kill()`).
  */
 export async function startServer(env = {}, { data: existing } = {}) {
+  if (clustered) return startCluster(dll, env, existing);
   const data = existing ?? mkdtempSync(join(tmpdir(), 'hatbox-sdk-'));
   const child = spawn('dotnet', [dll, 'serve', '--data', data, '--https-port', '0', '--http-port', '0', '--listen', '127.0.0.1', '--metrics-port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],

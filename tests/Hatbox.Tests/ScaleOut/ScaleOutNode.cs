@@ -28,9 +28,10 @@ internal sealed class ScaleOutNode : IAsyncDisposable
 
     public string DataDirectory { get; }
 
-    public static async Task<ScaleOutNode> StartAsync(IReadOnlyDictionary<string, string> environment)
+    /// <summary>A node on a new data folder, or on <paramref name="dataDirectory"/> (a restart after <see cref="KillAsync"/>).</summary>
+    public static async Task<ScaleOutNode> StartAsync(IReadOnlyDictionary<string, string> environment, string? dataDirectory = null)
     {
-        var data = Directory.CreateTempSubdirectory("hatbox-node-").FullName;
+        var data = dataDirectory ?? Directory.CreateTempSubdirectory("hatbox-node-").FullName;
         var process = Start(environment, "serve", "--data", data, "--https-port", "0", "--http-port", "0", "--listen", "127.0.0.1", "--metrics-port", "0");
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -72,6 +73,13 @@ internal sealed class ScaleOutNode : IAsyncDisposable
         {
             Directory.Delete(data, recursive: true);
         }
+    }
+
+    /// <summary>kill -9: no shutdown code runs, and the data folder stays for a restart.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
     }
 
     public HttpClient CreateClient() => TrustingClient.ForDataDirectory(DataDirectory, Address);
