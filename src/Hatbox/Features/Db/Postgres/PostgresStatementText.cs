@@ -18,7 +18,7 @@ internal static class PostgresStatementText
     // COPY, DO, LISTEN, LOCK, PREPARE, GRANT, CREATE EXTENSION/ROLE/FUNCTION… are refused by name.
     static readonly HashSet<string> Verbs = new(StringComparer.OrdinalIgnoreCase)
     {
-        "SELECT", "WITH", "VALUES", "TABLE", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP",
+        "SELECT", "WITH", "VALUES", "TABLE", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER",
     };
 
     // Every command word PostgreSQL 15 knows. One of these outside Verbs is refused here; a word that
@@ -32,6 +32,11 @@ internal static class PostgresStatementText
         "SHOW", "START", "TABLE", "TRUNCATE", "UNLISTEN", "UPDATE", "VACUUM", "VALUES", "WITH",
     };
 
+    // DROP destroys data and SQLite tenants refuse it, so it is not among the Verbs, nor inside
+    // ALTER TABLE ("DROP [COLUMN] c"). What ALTER may drop without losing rows: a default, NOT NULL, an
+    // identity or generation expression, a constraint.
+    static readonly HashSet<string> KeptByAlterDrop = new(StringComparer.OrdinalIgnoreCase) { "DEFAULT", "NOT", "IDENTITY", "EXPRESSION", "CONSTRAINT" };
+
     static readonly HashSet<string> DdlObjects = new(StringComparer.OrdinalIgnoreCase) { "TABLE", "INDEX", "UNIQUE", "VIEW" };
 
     public static Outcome<PgStatement> Prepare(string sql, SqlParameters parameters, DbOptions options)
@@ -44,6 +49,8 @@ internal static class PostgresStatementText
         var depth = 0;
         var ended = false;
         var hasWhere = false;
+        string? droppedInAlter = null;
+        var afterDrop = false;
         var highestPositional = 0;
         var placeholders = new List<PgToken>();
         var lexer = new PostgresLexer(sql);
@@ -56,6 +63,15 @@ internal static class PostgresStatementText
             if (ended && token.Kind != PgTokenKind.Semicolon)
             {
                 return DbErrors.NotAllowed("More than one statement");
+            }
+            if (afterDrop)
+            {
+                // Whatever follows a DROP (a word, a "quoted" name) drops a column unless it is one of these.
+                if (token.Kind != PgTokenKind.Word || !KeptByAlterDrop.Contains(sql.Substring(token.Start, token.Length)))
+                {
+                    droppedInAlter ??= "DROP COLUMN";
+                }
+                afterDrop = false;
             }
             switch (token.Kind)
             {
@@ -83,7 +99,9 @@ internal static class PostgresStatementText
                     {
                         words.Add(sql.Substring(token.Start, token.Length));
                     }
-                    hasWhere |= depth == 0 && sql.AsSpan(token.Start, token.Length).Equals("WHERE", StringComparison.OrdinalIgnoreCase);
+                    var word = sql.AsSpan(token.Start, token.Length);
+                    hasWhere |= depth == 0 && word.Equals("WHERE", StringComparison.OrdinalIgnoreCase);
+                    afterDrop = depth == 0 && word.Equals("DROP", StringComparison.OrdinalIgnoreCase);
                     break;
             }
         }
@@ -101,6 +119,10 @@ internal static class PostgresStatementText
             return DbErrors.NotAllowed(words.Count > 1 && verb.ToUpperInvariant() is "CREATE" or "ALTER" or "DROP"
                 ? $"{verb.ToUpperInvariant()} {words[1].ToUpperInvariant()}"
                 : verb.ToUpperInvariant());
+        }
+        if (verb.ToUpperInvariant() is "ALTER" && droppedInAlter is not null)
+        {
+            return DbErrors.NotAllowed(droppedInAlter);
         }
         if (verb.ToUpperInvariant() is "UPDATE" or "DELETE" && !hasWhere)
         {
