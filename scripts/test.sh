@@ -67,7 +67,8 @@ section ".NET HTTP tests again with platform data on PostgreSQL and files on S3"
 HATBOX_TEST_PLATFORM=postgres HATBOX_TEST_STORAGE=s3 dotnet test tests/Hatbox.Tests -c Release --no-build -- \
   --filter-namespace Hatbox.Tests.ApiKeys --filter-namespace Hatbox.Tests.Storage --filter-namespace Hatbox.Tests.Management \
   --filter-namespace Hatbox.Tests.Idempotency --filter-namespace Hatbox.Tests.Usage --filter-namespace Hatbox.Tests.Domains \
-  --filter-namespace Hatbox.Tests.Db --filter-namespace Hatbox.Tests.Flows \
+  --filter-namespace Hatbox.Tests.Db --filter-namespace Hatbox.Tests.Flows --filter-namespace Hatbox.Tests.Ai \
+  --filter-not-class Hatbox.Tests.Ai.SearchCommandTests \
   --filter-not-class Hatbox.Tests.Flows.FlowCrashTests \
   --filter-not-class Hatbox.Tests.Storage.UploadCrashTests \
   --filter-not-class Hatbox.Tests.Db.DbDurabilityTests \

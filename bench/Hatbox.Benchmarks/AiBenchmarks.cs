@@ -35,7 +35,8 @@ internal static class AiBenchmarks
             using var engine = new SqliteTenantDatabaseProvider(new TenantDatabasePaths(folder), Options.Create(new DbOptions()), TimeProvider.System);
             var feed = new TenantChangeFeed();
             var databases = new ChangeFeedTenantDatabaseProvider(engine, feed);
-            using var indexes = new SearchIndexes(new TenantDatabasePaths(folder), databases, generator, Options.Create(aiOptions));
+            using var stores = new Features.Ai.Index.Sqlite.SqliteIndexStores(new TenantDatabasePaths(folder));
+            using var indexes = new SearchIndexes(stores, databases, generator, Options.Create(aiOptions));
             var indexer = new SearchIndexer(indexes, feed, databases, generator, Options.Create(aiOptions), TimeProvider.System, NullLogger<SearchIndexer>.Instance);
 
             await IndexerVersusBareLoopAsync(databases, indexes, indexer, generator, aiOptions, rows);

@@ -197,7 +197,7 @@ public class PipelineBenchmarks : IDisposable
                 Baseline.AnswerHeaders.Write(response, rateLimited: false);
                 return TypedResults.Json(
                     new Features.Health.HealthResponse(true, "ok", Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 3), "2025-10-28",
-                        "production", DateTimeOffset.UtcNow, new Features.Health.HealthServices("ok", "ok", "ok", "unused", "ok")),
+                        "production", DateTimeOffset.UtcNow, new Features.Health.HealthServices("ok", "ok", "ok", "unused", "ok", "in-process")),
                     Common.Json.HatboxJsonContext.Default.HealthResponse);
             });
             app.MapPost("/authentication", (HttpResponse response) =>

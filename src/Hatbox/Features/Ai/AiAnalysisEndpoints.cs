@@ -59,7 +59,7 @@ internal static class AiAnalysisEndpoints
                 (best, bestScore) = (result, score);
         }
 
-        var texts = index.Store.Texts(index.Table);
+        var texts = await index.Store.TextsAsync(index.Table, ct);
         var labels = ClusterLabels.Label([.. keys.Select(k => texts.GetValueOrDefault(k) ?? "")], best!.Assignments, best.K, index.TextColumns);
         if (request.GenerateLabels == true && http.RequestServices.GetService<IChatClient>() is { } chat)
             labels = await ChatLabelsAsync(chat, keys, texts, best, labels, ct);

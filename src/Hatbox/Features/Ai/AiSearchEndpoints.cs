@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Hatbox.Common.Binding;
 using Hatbox.Common.Errors;
 using Hatbox.Features.Ai.Index;
@@ -143,7 +142,8 @@ internal static class AiSearchEndpoints
             return vector.Error!;
 
         // Scale each signal to 0–1 before mixing: BM25 is unbounded, cosine is not.
-        var keyword = FtsQuery(query.Value!) is { } expression ? index.Store.Keywords(index.Table, expression, keywordColumns, 1_000) : [];
+        var terms = KeywordTerms.OfQuery(query.Value!);
+        var keyword = terms.Count > 0 ? await index.Store.KeywordsAsync(index.Table, terms, keywordColumns, 1_000, ct) : [];
         var bestKeyword = keyword.Count == 0 ? 1 : keyword.Values.Max();
         var candidates = index.Vectors.Nearest(vector.Value!, limit.Value * 5).ToDictionary(h => h.Key, h => (double)h.Score, StringComparer.Ordinal);
         foreach (var key in keyword.Keys.Where(k => !candidates.ContainsKey(k)))
@@ -242,22 +242,5 @@ internal static class AiSearchEndpoints
     /// The query as an FTS5 expression: every letter-or-digit run quoted (so no FTS syntax of the
     /// caller's is ever interpreted) and joined with OR; BM25 then favours rare tokens like a SKU.
     /// </summary>
-    internal static string? FtsQuery(string query)
-    {
-        var tokens = new List<string>();
-        var current = new StringBuilder();
-        foreach (var c in query.Append(' '))
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                current.Append(c);
-            }
-            else if (current.Length > 0)
-            {
-                tokens.Add("\"" + current + "\"");
-                current.Clear();
-            }
-        }
-        return tokens.Count == 0 ? null : string.Join(" OR ", tokens.Distinct(StringComparer.OrdinalIgnoreCase).Take(64));
-    }
+    internal static string? FtsQuery(string query) => KeywordTerms.Fts5Expression(KeywordTerms.OfQuery(query));
 }

@@ -26,6 +26,7 @@ internal static class AiServiceCollectionExtensions
             services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<RemoteEmbeddingGenerator>());
         }
         services.AddOptions<AiOptions>().BindConfiguration(AiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSearchIndexStores();
         services.AddSingleton<SearchIndexes>();
         services.AddScoped<Usage.IUsageMetric, EmbeddedRowsMetric>();
         services.AddSingleton<AiRequests>();

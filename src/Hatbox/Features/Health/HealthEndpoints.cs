@@ -20,8 +20,9 @@ internal static class HealthEndpoints
         var probe = app.ServiceProvider.GetRequiredService<PlatformDatabaseProbe>();
         var stores = app.ServiceProvider.GetRequiredService<StoreHealth>();
         var time = app.ServiceProvider.GetRequiredService<TimeProvider>();
+        var indexes = app.ServiceProvider.GetRequiredService<Ai.Index.SearchIndexes>();
         app.MapGet("/", () => GetServerInfo(server)).WithName("GetServerInfo").WithTags("Health");
-        app.MapGet("/health", () => CheckHealth(server, probe, stores, time)).WithName("CheckHealth").WithTags("Health");
+        app.MapGet("/health", () => CheckHealth(server, probe, stores, time, indexes)).WithName("CheckHealth").WithTags("Health");
         return app;
     }
 
@@ -30,7 +31,8 @@ internal static class HealthEndpoints
             new ServerInfoResponse(true, ServerIdentity.Name, ServerIdentity.CurrentApiVersion, server.Environment, server.ServerVersion),
             HatboxJsonContext.Default.ServerInfoResponse);
 
-    static JsonHttpResult<HealthResponse> CheckHealth(ServerIdentity server, PlatformDatabaseProbe probe, StoreHealth stores, TimeProvider time)
+    static JsonHttpResult<HealthResponse> CheckHealth(
+        ServerIdentity server, PlatformDatabaseProbe probe, StoreHealth stores, TimeProvider time, Ai.Index.SearchIndexes indexes)
     {
         var platform = probe.IsHealthy ? StoreHealth.Ok : StoreHealth.Down;
         // Tenants on SQLite are files next to the platform's: they answer when it does.
@@ -43,7 +45,7 @@ internal static class HealthEndpoints
             Version: ServerIdentity.CurrentApiVersion,
             Environment: server.Environment,
             Timestamp: time.GetUtcNow(),
-            Services: new HealthServices(platform, platform, tenants, stores.StateOf(StoreNames.Redis), storage));
+            Services: new HealthServices(platform, platform, tenants, stores.StateOf(StoreNames.Redis), storage, indexes.VectorEngine));
         return TypedResults.Json(response, HatboxJsonContext.Default.HealthResponse);
     }
 }

@@ -6,7 +6,7 @@ namespace Hatbox.Features.Ai.Index;
 
 /// <summary>
 /// <c>embedded_rows</c>: rows the indexer embedded for an organization's workspaces in a month
-/// (every environment). Counted in each index file with the vectors themselves, so the figure
+/// (every environment). Counted in each index store with the vectors themselves, so the figure
 /// moves with them and survives a crash; re-embedding after a model change counts again.
 /// </summary>
 internal sealed class EmbeddedRowsMetric(HatboxDbContext db, SearchIndexes indexes) : IUsageMetric
@@ -20,6 +20,9 @@ internal sealed class EmbeddedRowsMetric(HatboxDbContext db, SearchIndexes index
     {
         var month = start.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         var workspaces = await db.Workspaces.AsNoTracking().Where(w => w.OrganizationId == organizationId).Select(w => w.Id).ToListAsync(cancellationToken);
-        return workspaces.Sum(w => indexes.EmbeddedRowsIn(w, month));
+        long rows = 0;
+        foreach (var workspace in workspaces)
+            rows += await indexes.EmbeddedRowsInAsync(workspace, month, cancellationToken);
+        return rows;
     }
 }

@@ -11,8 +11,11 @@ namespace Hatbox.Features.Ai.Index;
 /// <summary>
 /// Keeps every open table index in step with its table, off the write path: the change feed
 /// says which tables to look at, and a pass reads the table's text columns, compares each row's
-/// content hash with the one on disk, embeds only what changed and drops what is gone. On start
+/// content hash with the one stored, embeds only what changed and drops what is gone. On start
 /// it reopens every table an earlier run indexed, so writes made while it was down are caught up.
+/// A pass holds the store's lock on the table: on a store shared by several nodes one of them
+/// indexes a table at a time, after loading what the others stored, so nothing is embedded twice;
+/// a node that finds the lock taken tries again shortly (its change may be newer than that pass).
 /// </summary>
 internal sealed partial class SearchIndexer(
     SearchIndexes indexes, ITenantChangeFeed feed, ITenantDatabaseProvider databases,
@@ -27,7 +30,47 @@ internal sealed partial class SearchIndexer(
         await Task.Yield();
         var listening = ForwardChangesAsync(stoppingToken);
         var evicting = EvictIdleAsync(stoppingToken);
-        foreach (var (workspaceId, environment, table) in indexes.OnDisk().ToList())
+        await ReopenStoredAsync(stoppingToken);
+
+        await foreach (var index in indexes.Queue.ReadAllAsync(stoppingToken))
+        {
+            if (_options.ChangeDelayMilliseconds > 0)
+                await Task.Delay(_options.ChangeDelayMilliseconds, stoppingToken);
+            index.MarkClean();
+            var done = true;
+            try
+            {
+                done = await ReconcileAsync(index, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                index.NeedFullPass();
+                LogPassFailed(logger, e, index.WorkspaceId, index.Table);
+            }
+            finally
+            {
+                if (done)
+                    index.FirstPass.TrySetResult();
+            }
+            if (!done)
+                _ = RetryLaterAsync(index, stoppingToken);
+        }
+        await Task.WhenAll(listening, evicting);
+    }
+
+    async Task ReopenStoredAsync(CancellationToken stoppingToken)
+    {
+        List<(string WorkspaceId, DbEnvironment Environment, string Table)> stored;
+        try
+        {
+            stored = await indexes.StoredAsync(stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogPassFailed(logger, e, "*", "*");
+            return;
+        }
+        foreach (var (workspaceId, environment, table) in stored)
         {
             try
             {
@@ -38,28 +81,23 @@ internal sealed partial class SearchIndexer(
                 LogPassFailed(logger, e, workspaceId, table);
             }
         }
-
-        await foreach (var index in indexes.Queue.ReadAllAsync(stoppingToken))
-        {
-            if (_options.ChangeDelayMilliseconds > 0)
-                await Task.Delay(_options.ChangeDelayMilliseconds, stoppingToken);
-            index.MarkClean();
-            try
-            {
-                await ReconcileAsync(index, stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                index.NeedFullPass();
-                LogPassFailed(logger, e, index.WorkspaceId, index.Table);
-            }
-            finally
-            {
-                index.FirstPass.TrySetResult();
-            }
-        }
-        await Task.WhenAll(listening, evicting);
     }
+
+    /// <summary>Another node is indexing the table: look again once it may be done.</summary>
+    async Task RetryLaterAsync(TableIndex index, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(LockRetryMilliseconds), time, stoppingToken);
+            indexes.Enqueue(index);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>How soon a node that found a table's lock taken asks again; well inside the 2 s freshness bound.</summary>
+    const int LockRetryMilliseconds = 300;
 
     async Task ForwardChangesAsync(CancellationToken stoppingToken)
     {
@@ -87,22 +125,44 @@ internal sealed partial class SearchIndexer(
         }
     }
 
-    /// <summary>One pass over the table; public to the tests and the bench, which drive it directly.</summary>
-    internal async Task ReconcileAsync(TableIndex index, CancellationToken cancellationToken)
+    /// <summary>
+    /// One pass over the table, if no other node is making one (then false); public to the tests
+    /// and the bench, which drive it directly.
+    /// </summary>
+    internal async Task<bool> ReconcileAsync(TableIndex index, CancellationToken cancellationToken)
+    {
+        await using var held = await index.Store.TryLockAsync(index.Table, cancellationToken);
+        if (held is null)
+            return false;
+        await index.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            // What other nodes stored first: their rows' hashes match, and are not embedded again.
+            await indexes.CatchUpLockedAsync(index, cancellationToken);
+            await PassAsync(index, cancellationToken);
+            return true;
+        }
+        finally
+        {
+            index.Gate.Release();
+        }
+    }
+
+    async Task PassAsync(TableIndex index, CancellationToken cancellationToken)
     {
         var database = databases.Get(index.WorkspaceId, index.Environment);
         var columns = await database.GetColumnsAsync(index.Table, cancellationToken);
         if (!columns.Succeeded)
         {
             // The table is gone: so are its rows.
-            Apply(index, [], [.. index.Hashes.Keys]);
+            await ApplyAsync(index, [], [.. index.Hashes.Keys], cancellationToken: cancellationToken);
             index.Total = index.Indexed = 0;
             return;
         }
         // An insert-only change of a table keyed by integers needs a look at the new rows only;
         // anything else (an update, a delete, raw SQL, a schema change) at every row.
         var full = index.TakeFullPass() || !index.IntegerKey || index.LastKey is null;
-        var chosen = index.Store.Tables().FirstOrDefault(t => string.Equals(t.Name, index.Table, StringComparison.OrdinalIgnoreCase));
+        var chosen = (await index.Store.TablesAsync(cancellationToken)).FirstOrDefault(t => string.Equals(t.Name, index.Table, StringComparison.OrdinalIgnoreCase));
         index.TextColumns = SearchIndexes.ChooseColumns(columns.Value!, chosen?.Columns);
         var wasInteger = index.IntegerKey;
         SearchIndexes.Describe(index, columns.Value!);
@@ -123,7 +183,7 @@ internal sealed partial class SearchIndexer(
         if (full)
         {
             var gone = index.Hashes.Keys.Where(k => !seen.Contains(k)).ToList();
-            Apply(index, [], gone);
+            await ApplyAsync(index, [], gone, cancellationToken: cancellationToken);
             index.Total = seen.Count;
             index.Indexed = seen.Count - pending.Count;
         }
@@ -142,9 +202,9 @@ internal sealed partial class SearchIndexer(
             var vectors = texts.Count > 0 ? await generator.GenerateAsync(texts, cancellationToken: cancellationToken) : null;
             indexes.CountEmbedded(texts.Count);
             var next = 0;
-            var upserts = batch.Select(row => new IndexStore.Upsert(row.Key, row.Hash, indexes.ModelId,
+            var upserts = batch.Select(row => new IndexUpsert(row.Key, row.Hash, indexes.ModelId,
                 row.Text.Length > 0 ? vectors![next++].Vector.ToArray() : null, row.Fields)).ToList();
-            Apply(index, upserts, [], BillingMonth.Of(time.GetUtcNow()));
+            await ApplyAsync(index, upserts, [], BillingMonth.Of(time.GetUtcNow()), cancellationToken);
             index.Indexed += batch.Count;
             await YieldToWritersAsync(index, Stopwatch.GetElapsedTime(batchStarted), cancellationToken);
         }
@@ -200,11 +260,13 @@ internal sealed partial class SearchIndexer(
         }
     }
 
-    static void Apply(TableIndex index, List<IndexStore.Upsert> upserts, List<string> deletes, string? month = null)
+    static async Task ApplyAsync(TableIndex index, List<IndexUpsert> upserts, List<string> deletes, string? month = null,
+        CancellationToken cancellationToken = default)
     {
         if (upserts.Count == 0 && deletes.Count == 0)
             return;
-        index.Store.Apply(index.Table, upserts, deletes, month);
+        var version = await index.Store.ApplyAsync(index.Table, upserts, deletes, month, cancellationToken);
+        index.Version = Math.Max(index.Version, version);
         foreach (var key in deletes)
         {
             index.Hashes.Remove(key);

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Hatbox.Common;
 using Hatbox.Features.Db;
-using Hatbox.Features.Db.Sqlite;
+using Hatbox.Features.Ai.Index.Sqlite;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -11,20 +11,24 @@ namespace Hatbox.Features.Ai.Index;
 
 /// <summary>
 /// Every table index in memory, found or opened on demand. A table is indexed from the first
-/// time it is searched (or configured); opening it loads what is on disk and queues a pass that
-/// embeds only rows whose content hash changed. Idle tables leave memory and reopen from disk,
+/// time it is searched (or configured); opening it loads what is stored and queues a pass that
+/// embeds only rows whose content hash changed. Idle tables leave memory and reopen from the store,
 /// and so do the least recently searched ones when all of them exceed <c>Ai:MemoryBudgetBytes</c>.
+/// When the store is shared by several nodes, a search first loads what the others stored since
+/// (at most once per <see cref="VersionCheckMilliseconds"/>), so every node answers alike.
 /// </summary>
 internal sealed class SearchIndexes(
-    TenantDatabasePaths paths, ITenantDatabaseProvider databases, IEmbeddingGenerator<string, Embedding<float>> generator,
+    IIndexStores stores, ITenantDatabaseProvider databases, IEmbeddingGenerator<string, Embedding<float>> generator,
     IOptions<AiOptions> options) : IDisposable
 {
     readonly long _memoryBudget = options.Value.MemoryBudgetBytes;
 
-    public const string IndexFileExtension = ".ai-index";
+    public const string IndexFileExtension = SqliteIndexStores.IndexFileExtension;
+
+    /// <summary>How stale a node's copy may be before a search asks the shared store again: well inside the 2 s freshness bound.</summary>
+    public const int VersionCheckMilliseconds = 250;
 
     readonly ConcurrentDictionary<(string, DbEnvironment, string), TableIndex> _tables = new();
-    readonly ConcurrentDictionary<(string, DbEnvironment), IndexStore> _stores = new();
     readonly Channel<TableIndex> _queue = Channel.CreateUnbounded<TableIndex>(new UnboundedChannelOptions { SingleReader = true });
     readonly SemaphoreSlim _opening = new(1, 1);
 
@@ -53,7 +57,10 @@ internal sealed class SearchIndexes(
         if (_tables.TryGetValue(key, out var open))
         {
             open.LastUsedTicks = Environment.TickCount64;
-            return open.TextColumns.Length > 0 ? open : AiErrors.NoTextColumns(table);
+            if (open.TextColumns.Length == 0)
+                return AiErrors.NoTextColumns(table);
+            await CatchUpAsync(open, cancellationToken);
+            return open;
         }
         var opened = await OpenAsync(key, workspaceId, environment, table, columns.Value!, cancellationToken);
         if (opened.Succeeded)
@@ -64,9 +71,8 @@ internal sealed class SearchIndexes(
     async Task<Outcome<TableIndex>> OpenAsync((string, DbEnvironment, string) key, string workspaceId, DbEnvironment environment,
         string table, IReadOnlyList<DbColumnInfo> columns, CancellationToken cancellationToken)
     {
-
-        var store = Store(workspaceId, environment);
-        var settings = store.Tables().FirstOrDefault(t => string.Equals(t.Name, table, StringComparison.OrdinalIgnoreCase));
+        var store = stores.Get(workspaceId, environment);
+        var settings = (await store.TablesAsync(cancellationToken)).FirstOrDefault(t => string.Equals(t.Name, table, StringComparison.OrdinalIgnoreCase));
         var textColumns = ChooseColumns(columns, settings?.Columns);
         if (textColumns.Length == 0)
             return AiErrors.NoTextColumns(table);
@@ -79,15 +85,11 @@ internal sealed class SearchIndexes(
             var index = new TableIndex(workspaceId, environment, table, store, Dimensions) { TextColumns = textColumns };
             Describe(index, columns);
             if (settings is null)
-                store.SaveTable(table, null);
-            var stored = store.Load(table);
-            index.Vectors.Reserve(stored.Count(row => row.Vector.Length == Dimensions && row.Model == ModelId));
-            foreach (var row in stored)
-            {
-                index.Hashes[row.Key] = row.Hash;
-                if (row.Vector.Length == Dimensions && row.Model == ModelId)
-                    index.Vectors.Set(row.Key, row.Vector);
-            }
+                await store.SaveTableAsync(table, null, cancellationToken);
+            var stored = await store.LoadAsync(table, 0, cancellationToken);
+            index.Vectors.Reserve(stored.Rows.Count(row => row.Vector.Length == Dimensions && row.Model == ModelId));
+            Take(index, stored);
+            index.LastVersionCheckTicks = Environment.TickCount64;
             _tables[key] = index;
             Enqueue(index);
             return index;
@@ -105,9 +107,11 @@ internal sealed class SearchIndexes(
     public async Task<List<TableIndex>> ListAsync(string workspaceId, DbEnvironment environment, CancellationToken cancellationToken)
     {
         var items = new List<TableIndex>();
-        foreach (var (_, _, table) in OnDisk().Where(t => t.WorkspaceId == workspaceId && t.Environment == environment).ToList())
+        if (!await stores.ExistsAsync(workspaceId, environment, cancellationToken))
+            return items;
+        foreach (var table in await stores.Get(workspaceId, environment).TablesAsync(cancellationToken))
         {
-            var opened = await GetAsync(workspaceId, environment, table, cancellationToken);
+            var opened = await GetAsync(workspaceId, environment, table.Name, cancellationToken);
             if (opened.Succeeded)
                 items.Add(opened.Value!);
         }
@@ -131,7 +135,8 @@ internal sealed class SearchIndexes(
                     return DbErrors.ColumnNotFound(column, "columns");
             }
         }
-        Store(workspaceId, environment).SaveTable(table, columns is null ? null : JsonSerializer.Serialize(columns, AiJsonContext.Default.IReadOnlyListString));
+        await stores.Get(workspaceId, environment).SaveTableAsync(
+            table, columns is null ? null : JsonSerializer.Serialize(columns, AiJsonContext.Default.IReadOnlyListString), cancellationToken);
         var opened = await GetAsync(workspaceId, environment, table, cancellationToken);
         if (opened.Succeeded)
         {
@@ -164,22 +169,73 @@ internal sealed class SearchIndexes(
             _queue.Writer.TryWrite(index);
     }
 
-    /// <summary>Every table some earlier run indexed, so the start-up pass can reconcile it.</summary>
-    public IEnumerable<(string WorkspaceId, DbEnvironment Environment, string Table)> OnDisk()
+    /// <summary>Every table some earlier run (of any node, on a shared store) indexed, so the start-up pass can reconcile it.</summary>
+    public async Task<List<(string WorkspaceId, DbEnvironment Environment, string Table)>> StoredAsync(CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(paths.Root))
-            yield break;
-        foreach (var folder in Directory.EnumerateDirectories(paths.Root))
+        var found = new List<(string, DbEnvironment, string)>();
+        foreach (var (workspaceId, environment) in await stores.ListAsync(cancellationToken))
+            found.AddRange((await stores.Get(workspaceId, environment).TablesAsync(cancellationToken)).Select(t => (workspaceId, environment, t.Name)));
+        return found;
+    }
+
+    /// <summary>
+    /// On a shared store, loads what other nodes stored since this copy's version; skipped while
+    /// this node's indexer holds the index (its pass catches up first, and is the only writer then).
+    /// </summary>
+    async Task CatchUpAsync(TableIndex index, CancellationToken cancellationToken)
+    {
+        if (!index.Store.Shared || Environment.TickCount64 - index.LastVersionCheckTicks < VersionCheckMilliseconds)
+            return;
+        if (!await index.Gate.WaitAsync(0, cancellationToken))
+            return;
+        try
         {
-            foreach (var environment in Enum.GetValues<DbEnvironment>())
-            {
-                var workspaceId = Path.GetFileName(folder);
-                if (!File.Exists(IndexFile(workspaceId, environment)))
-                    continue;
-                foreach (var table in Store(workspaceId, environment).Tables())
-                    yield return (workspaceId, environment, table.Name);
-            }
+            await CatchUpLockedAsync(index, cancellationToken);
         }
+        finally
+        {
+            index.Gate.Release();
+        }
+    }
+
+    /// <summary>The caller holds <see cref="TableIndex.Gate"/>.</summary>
+    internal async Task CatchUpLockedAsync(TableIndex index, CancellationToken cancellationToken)
+    {
+        if (!index.Store.Shared)
+            return;
+        index.LastVersionCheckTicks = Environment.TickCount64;
+        var version = await index.Store.VersionAsync(index.Table, cancellationToken);
+        if (version <= index.Version)
+            return;
+        var added = Take(index, await index.Store.LoadAsync(index.Table, index.Version, cancellationToken));
+        // Rows another node indexed count as indexed here too.
+        index.Total += added;
+        index.Indexed += added;
+    }
+
+    /// <summary>Stored rows into the copy in memory; answers how many keys it did not know.</summary>
+    int Take(TableIndex index, StoredRows stored)
+    {
+        var added = 0;
+        var vectors = new List<(string, float[])>();
+        foreach (var row in stored.Rows)
+        {
+            if (row.Deleted)
+            {
+                added -= index.Hashes.Remove(row.Key) ? 1 : 0;
+                index.Vectors.Remove(row.Key);
+                continue;
+            }
+            added += index.Hashes.ContainsKey(row.Key) ? 0 : 1;
+            index.Hashes[row.Key] = row.Hash;
+            if (row.Vector.Length == Dimensions && row.Model == ModelId)
+                vectors.Add((row.Key, row.Vector));
+            else
+                index.Vectors.Remove(row.Key);
+        }
+        index.Vectors.SetMany(vectors);
+        index.Version = Math.Max(index.Version, stored.Version);
+        return added;
     }
 
     /// <summary>Drops indexes not used for <paramref name="idle"/>; their vectors stay on disk.</summary>
@@ -243,23 +299,20 @@ internal sealed class SearchIndexes(
         return [.. columns.Where(c => names.Contains(c.Name, StringComparer.OrdinalIgnoreCase)).Select(c => c.Name)];
     }
 
-    /// <summary>Rows embedded for the workspace in <paramref name="month"/>, every environment; no index file, none.</summary>
-    public long EmbeddedRowsIn(string workspaceId, string month) =>
-        Enum.GetValues<DbEnvironment>().Where(e => File.Exists(IndexFile(workspaceId, e))).Sum(e => Store(workspaceId, e).EmbeddedRows(month));
-
-    string IndexFile(string workspaceId, DbEnvironment environment) =>
-        Path.Combine(paths.WorkspaceDirectory(workspaceId), environment.Name() + IndexFileExtension);
-
-    IndexStore Store(string workspaceId, DbEnvironment environment) =>
-        _stores.GetOrAdd((workspaceId, environment), key =>
-        {
-            Directory.CreateDirectory(paths.WorkspaceDirectory(key.Item1));
-            return new IndexStore(IndexFile(key.Item1, key.Item2));
-        });
-
-    public void Dispose()
+    /// <summary>Rows embedded for the workspace in <paramref name="month"/>, every environment; no index, none.</summary>
+    public async Task<long> EmbeddedRowsInAsync(string workspaceId, string month, CancellationToken cancellationToken)
     {
-        foreach (var store in _stores.Values)
-            store.Dispose();
+        long rows = 0;
+        foreach (var environment in Enum.GetValues<DbEnvironment>())
+        {
+            if (await stores.ExistsAsync(workspaceId, environment, cancellationToken))
+                rows += await stores.Get(workspaceId, environment).EmbeddedRowsAsync(month, cancellationToken);
+        }
+        return rows;
     }
+
+    /// <summary>What <c>/health</c> shows as <c>services.vectors</c>.</summary>
+    public string VectorEngine => stores.VectorEngine;
+
+    public void Dispose() => _opening.Dispose();
 }

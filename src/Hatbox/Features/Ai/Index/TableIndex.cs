@@ -4,10 +4,12 @@ namespace Hatbox.Features.Ai.Index;
 
 /// <summary>
 /// The search index of one table in one workspace and environment: vectors in memory (loaded
-/// from <see cref="IndexStore"/>), the content hash of every row the indexer has seen, and the
+/// from an <see cref="IIndexStore"/>), the content hash of every row the indexer has seen, and the
 /// progress of the pass that brings them up to date.
 /// </summary>
-internal sealed class TableIndex(string workspaceId, DbEnvironment environment, string table, IndexStore store, int dimensions)
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001",
+    Justification = "The gate lives exactly as long as the index, which is dropped, not disposed, on eviction.")]
+internal sealed class TableIndex(string workspaceId, DbEnvironment environment, string table, IIndexStore store, int dimensions)
 {
     int _dirty;
     int _fullPass = 1;
@@ -17,10 +19,22 @@ internal sealed class TableIndex(string workspaceId, DbEnvironment environment, 
     public string WorkspaceId { get; } = workspaceId;
     public DbEnvironment Environment { get; } = environment;
     public string Table { get; } = table;
-    public IndexStore Store { get; } = store;
+    public IIndexStore Store { get; } = store;
     public TableVectors Vectors { get; } = new(dimensions);
 
-    /// <summary>Key → hash of model and text, as on disk; touched by the indexer only.</summary>
+    /// <summary>
+    /// Held by whoever changes <see cref="Hashes"/>, <see cref="Vectors"/> and <see cref="Version"/>:
+    /// this node's indexer, or a search bringing in what other nodes stored.
+    /// </summary>
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    /// <summary>The store's version this copy has caught up with (shared stores only).</summary>
+    public long Version { get; set; }
+
+    /// <summary>When a search last asked the shared store for its version (<see cref="System.Environment.TickCount64"/>).</summary>
+    public long LastVersionCheckTicks { get; set; }
+
+    /// <summary>Key → hash of model and text, as stored; touched under <see cref="Gate"/> only.</summary>
     public Dictionary<string, byte[]> Hashes { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The text columns the last pass embedded (the admin's choice, else every text column).</summary>

@@ -1,21 +1,22 @@
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 
-namespace Hatbox.Features.Ai.Index;
+namespace Hatbox.Features.Ai.Index.Sqlite;
 
 /// <summary>
 /// The vectors of one workspace and environment, in a SQLite file beside its database
 /// (<c>data/tenants/{workspaceId}/{environment}.ai-index</c>), so the storage quota counts it and
 /// it lives and dies with the tenant's data. Per row: key, content hash, model and vector, plus
 /// the row's text columns in an FTS5 table for hybrid search's BM25. WAL: a committed batch
-/// survives <c>kill -9</c>, and a restart re-embeds nothing that was committed.
+/// survives <c>kill -9</c>, and a restart re-embeds nothing that was committed. One process owns
+/// the data folder, so nobody else writes here: no versions, and the lock is the process's own.
 /// </summary>
-internal sealed class IndexStore : IDisposable
+internal sealed class SqliteIndexStore : IIndexStore, IDisposable
 {
     readonly SqliteConnection _connection;
     readonly Lock _lock = new();
 
-    public IndexStore(string path)
+    public SqliteIndexStore(string path)
     {
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         _connection.Open();
@@ -30,24 +31,60 @@ internal sealed class IndexStore : IDisposable
             """);
     }
 
-    public sealed record StoredRow(string Key, byte[] Hash, string Model, float[] Vector);
+    public bool Shared => false;
 
-    public sealed record TableSettings(string Name, string? Columns);
+    public Task<IReadOnlyList<IndexedTable>> TablesAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<IndexedTable>>(Tables());
 
-    public IReadOnlyList<TableSettings> Tables()
+    public Task SaveTableAsync(string name, string? columns, CancellationToken cancellationToken)
+    {
+        SaveTable(name, columns);
+        return Task.CompletedTask;
+    }
+
+    public Task<StoredRows> LoadAsync(string table, long sinceVersion, CancellationToken cancellationToken) =>
+        Task.FromResult(new StoredRows(sinceVersion > 0 ? [] : Load(table), 0));
+
+    public Task<long> VersionAsync(string table, CancellationToken cancellationToken) => Task.FromResult(0L);
+
+    public Task<long> ApplyAsync(string table, IReadOnlyList<IndexUpsert> upserts, IReadOnlyList<string> deletes, string? month,
+        CancellationToken cancellationToken)
+    {
+        Apply(table, upserts, deletes, month);
+        return Task.FromResult(0L);
+    }
+
+    public Task<Dictionary<string, double>> KeywordsAsync(string table, IReadOnlyList<string> terms, IReadOnlyCollection<string> columns, int limit,
+        CancellationToken cancellationToken) =>
+        Task.FromResult(KeywordTerms.Fts5Expression(terms) is { } expression ? Keywords(table, expression, columns, limit) : []);
+
+    public Task<Dictionary<string, string>> TextsAsync(string table, CancellationToken cancellationToken) => Task.FromResult(Texts(table));
+
+    public Task<long> EmbeddedRowsAsync(string month, CancellationToken cancellationToken) => Task.FromResult(EmbeddedRows(month));
+
+    // One indexer per process, and one process per data folder.
+    public Task<IAsyncDisposable?> TryLockAsync(string table, CancellationToken cancellationToken) => Task.FromResult<IAsyncDisposable?>(NoLock.Instance);
+
+    sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    List<IndexedTable> Tables()
     {
         lock (_lock)
         {
             using var command = Command("SELECT name, columns FROM indexed_tables");
             using var reader = command.ExecuteReader();
-            var tables = new List<TableSettings>();
+            var tables = new List<IndexedTable>();
             while (reader.Read())
-                tables.Add(new TableSettings(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+                tables.Add(new IndexedTable(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
             return tables;
         }
     }
 
-    public void SaveTable(string name, string? columns)
+    void SaveTable(string name, string? columns)
     {
         lock (_lock)
         {
@@ -57,7 +94,7 @@ internal sealed class IndexStore : IDisposable
         }
     }
 
-    public List<StoredRow> Load(string table)
+    List<StoredRow> Load(string table)
     {
         lock (_lock)
         {
@@ -70,13 +107,7 @@ internal sealed class IndexStore : IDisposable
         }
     }
 
-    public sealed record Upsert(string Key, byte[] Hash, string Model, float[]? Vector, IReadOnlyList<(string Column, string Text)> Fields);
-
-    /// <summary>
-    /// One transaction: a batch is either wholly on disk or not at all, and so is its count in
-    /// <paramref name="month"/>'s embedded rows (the usage metric): a crash neither loses nor doubles it.
-    /// </summary>
-    public void Apply(string table, IReadOnlyList<Upsert> upserts, IReadOnlyList<string> deletes, string? month = null)
+    void Apply(string table, IReadOnlyList<IndexUpsert> upserts, IReadOnlyList<string> deletes, string? month = null)
     {
         lock (_lock)
         {
@@ -111,8 +142,7 @@ internal sealed class IndexStore : IDisposable
         }
     }
 
-    /// <summary>BM25 of each matching row (higher is better), summed over <paramref name="columns"/>.</summary>
-    public Dictionary<string, double> Keywords(string table, string matchExpression, IReadOnlyCollection<string> columns, int limit)
+    Dictionary<string, double> Keywords(string table, string matchExpression, IReadOnlyCollection<string> columns, int limit)
     {
         lock (_lock)
         {
@@ -131,8 +161,7 @@ internal sealed class IndexStore : IDisposable
         }
     }
 
-    /// <summary>Rows embedded in <paramref name="month"/> (yyyy-MM), for usage.</summary>
-    public long EmbeddedRows(string month)
+    long EmbeddedRows(string month)
     {
         lock (_lock)
         {
@@ -141,8 +170,7 @@ internal sealed class IndexStore : IDisposable
         }
     }
 
-    /// <summary>Each row's indexed text (for cluster labels), from the keyword table rather than the tenant's.</summary>
-    public Dictionary<string, string> Texts(string table)
+    Dictionary<string, string> Texts(string table)
     {
         lock (_lock)
         {
