@@ -120,11 +120,12 @@ internal sealed class FlowService(HatboxDbContext db, TimeProvider time)
         return FlowValidator.Validate(document);
     }
 
-    /// <summary>Per flow of the workspace, its last run and how many runs it started since <paramref name="since"/>, for the portal's list.</summary>
-    public async Task<Dictionary<string, FlowRunSummary>> SummariesAsync(string workspaceId, DateTimeOffset since, CancellationToken cancellationToken)
+    /// <summary>Per flow of the workspace, its last run and how many runs it started in the UTC month of <paramref name="now"/>, for the portal's list.</summary>
+    public async Task<Dictionary<string, FlowRunSummary>> SummariesAsync(string workspaceId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var counts = await db.FlowRuns.AsNoTracking().Where(r => r.WorkspaceId == workspaceId && r.CreatedAt >= since)
-            .GroupBy(r => r.FlowId).Select(g => new { FlowId = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.FlowId, g => g.Count, cancellationToken);
+        var month = Usage.BillingMonth.Of(now);
+        var counts = await db.FlowRunCounts.AsNoTracking().Where(c => c.WorkspaceId == workspaceId && c.Month == month)
+            .ToDictionaryAsync(c => c.FlowId, c => c.Runs, cancellationToken);
         var flowIds = await db.Flows.AsNoTracking().Where(f => f.WorkspaceId == workspaceId).Select(f => f.Id).ToListAsync(cancellationToken);
         var summaries = new Dictionary<string, FlowRunSummary>(StringComparer.Ordinal);
         foreach (var flowId in flowIds)

@@ -36,9 +36,8 @@ internal sealed class FlowsModel(WorkspaceService workspaces, WorkspaceHosts hos
     {
         if (await RequireAccessAsync(ct))
         {
-            var now = time.GetUtcNow();
             Flows = await flows.ListAsync(Workspace.Id, ct);
-            Summaries = await flows.SummariesAsync(Workspace.Id, new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero), ct);
+            Summaries = await flows.SummariesAsync(Workspace.Id, time.GetUtcNow(), ct);
         }
         return Page();
     }
