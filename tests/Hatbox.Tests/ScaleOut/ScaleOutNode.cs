@@ -74,6 +74,13 @@ internal sealed class ScaleOutNode : IAsyncDisposable
         }
     }
 
+    /// <summary>Ends the process at once, as <c>kill -9</c> does (.NET sends SIGKILL): no shutdown, nothing flushed.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
     public HttpClient CreateClient() => TrustingClient.ForDataDirectory(DataDirectory, Address);
 
     public async ValueTask DisposeAsync()
