@@ -10,7 +10,7 @@ namespace Hatbox.PortalTests;
 /// </summary>
 public sealed class AccessibilityTests(Chromium chromium)
 {
-    static readonly string[] WorkspacePages = ["", "/developers", "/members", "/usage", "/settings"];
+    static readonly string[] WorkspacePages = ["", "/developers", "/members", "/usage", "/settings", "/flows", "/flows/new"];
 
     [Fact]
     public async Task EveryPageHasNoAccessibilityViolations()

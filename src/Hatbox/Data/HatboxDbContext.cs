@@ -46,6 +46,7 @@ internal sealed class HatboxDbContext(DbContextOptions<HatboxDbContext> options)
     public DbSet<FlowVersion> FlowVersions => Set<FlowVersion>();
     public DbSet<FlowRun> FlowRuns => Set<FlowRun>();
     public DbSet<FlowRunStep> FlowRunSteps => Set<FlowRunStep>();
+    public DbSet<FlowRunCount> FlowRunCounts => Set<FlowRunCount>();
 
     /// <summary>The shared Data Protection key ring; a table only on PostgreSQL (Data/Postgres/SharedKeyRing.cs).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

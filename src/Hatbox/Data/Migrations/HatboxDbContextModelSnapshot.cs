@@ -422,6 +422,29 @@ namespace Hatbox.Data.Migrations
                     b.ToTable("flow_runs", (string)null);
                 });
 
+            modelBuilder.Entity("Hatbox.Features.Flows.FlowRunCount", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Month")
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FlowId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Runs")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganizationId", "Month", "WorkspaceId", "FlowId");
+
+                    b.ToTable("flow_run_counts", (string)null);
+                });
+
             modelBuilder.Entity("Hatbox.Features.Flows.FlowRunStep", b =>
                 {
                     b.Property<string>("RunId")

@@ -12,6 +12,9 @@ internal sealed record FlowRunResponse(
     string Id, string FlowId, int FlowVersion, string Status, string UserId, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, double? DurationMs,
     JsonElement? Input, JsonElement? Output, FlowRunError? Error, IReadOnlyList<FlowRunStepResponse> Steps);
 
+/// <summary>A flow's last run (if any) and the runs it started this month, for the portal's list.</summary>
+internal sealed record FlowRunSummary(string? LastStatus, DateTimeOffset? LastStartedAt, long RunsThisMonth);
+
 internal sealed record FlowRunError(string Code, string Message, string? Step);
 
 internal sealed record FlowRunStepResponse(

@@ -26,7 +26,8 @@ internal sealed class FlowOptions
     /// <summary>Runs that execute at once on a node, all workspaces together.</summary>
     [Range(1, 10_000)] public int MaxConcurrentRuns { get; set; } = 64;
 
-    [Range(1, 3650)] public int HistoryDays { get; set; } = 30;
+    /// <summary>Finished runs are kept this long. 31 by default so a whole calendar month of runs is there for <c>GET /flows/metrics</c>; counts for the cap and usage do not depend on it (<see cref="FlowRunCount"/>).</summary>
+    [Range(1, 3650)] public int HistoryDays { get; set; } = 31;
 
     /// <summary>How long a node's claim on a run lasts without renewal; another node takes the run over after it.</summary>
     [Range(2, 600)] public double LeaseSeconds { get; set; } = 30;

@@ -102,16 +102,39 @@ internal sealed class FlowService(HatboxDbContext db, TimeProvider time)
     /// <summary>Validates a document without saving it (the portal's editor and the CLI use this too).</summary>
     public static Outcome<FlowDefinition> Check(JsonElement document)
     {
+        var (definition, faults) = Validate(document);
+        return definition is null ? FlowErrors.Invalid(faults) : definition;
+    }
+
+    /// <summary>What saving checks, with every fault: the portal's editor shows each next to the document.</summary>
+    public static (FlowDefinition? Definition, IReadOnlyList<FlowFault> Faults) Validate(JsonElement document)
+    {
         if (document.ValueKind != JsonValueKind.Object)
         {
-            return FlowErrors.Invalid([new FlowFault("/", "A flow is a JSON object.")]);
+            return (null, [new FlowFault("/", "A flow is a JSON object.")]);
         }
         if (document.GetRawText().Length > FlowValidator.MaxDocumentBytes)
         {
-            return FlowErrors.Invalid([new FlowFault("/", $"A flow document may be at most {FlowValidator.MaxDocumentBytes} bytes.")]);
+            return (null, [new FlowFault("/", $"A flow document may be at most {FlowValidator.MaxDocumentBytes} bytes.")]);
         }
-        var (definition, faults) = FlowValidator.Validate(document);
-        return definition is null ? FlowErrors.Invalid(faults) : definition;
+        return FlowValidator.Validate(document);
+    }
+
+    /// <summary>Per flow of the workspace, its last run and how many runs it started in the UTC month of <paramref name="now"/>, for the portal's list.</summary>
+    public async Task<Dictionary<string, FlowRunSummary>> SummariesAsync(string workspaceId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var month = Usage.BillingMonth.Of(now);
+        var counts = await db.FlowRunCounts.AsNoTracking().Where(c => c.WorkspaceId == workspaceId && c.Month == month)
+            .ToDictionaryAsync(c => c.FlowId, c => c.Runs, cancellationToken);
+        var flowIds = await db.Flows.AsNoTracking().Where(f => f.WorkspaceId == workspaceId).Select(f => f.Id).ToListAsync(cancellationToken);
+        var summaries = new Dictionary<string, FlowRunSummary>(StringComparer.Ordinal);
+        foreach (var flowId in flowIds)
+        {
+            var last = await db.FlowRuns.AsNoTracking().Where(r => r.WorkspaceId == workspaceId && r.FlowId == flowId)
+                .OrderByDescending(r => r.CreatedAt).Select(r => new { r.Status, r.CreatedAt }).FirstOrDefaultAsync(cancellationToken);
+            summaries[flowId] = new FlowRunSummary(last?.Status, last?.CreatedAt, counts.GetValueOrDefault(flowId));
+        }
+        return summaries;
     }
 
     static FlowResponse Response(Flow flow, JsonElement? document) =>

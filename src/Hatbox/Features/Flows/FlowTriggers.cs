@@ -37,7 +37,7 @@ internal sealed class FlowTriggers(
         if (plans.Get(caller.Plan).FlowRunsPerMonth is { } monthly)
         {
             var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
-            var used = await db.FlowRuns.CountAsync(r => r.OrganizationId == caller.OrganizationId && r.CreatedAt >= monthStart, cancellationToken);
+            var used = await FlowRunCount.OfOrganizationAsync(db, caller.OrganizationId, monthStart, monthStart.AddMonths(1), cancellationToken);
             if (used >= monthly)
             {
                 return FlowErrors.RunsQuota(monthly, MonthlyQuotaRefusal.ResetText(now));
@@ -65,10 +65,10 @@ internal sealed class FlowTriggers(
         _ = completions.Watch(run.Id);
         try
         {
-            await journal.CommitAsync((context, _) =>
+            await journal.CommitAsync((context, ct) =>
             {
                 context.FlowRuns.Add(run);
-                return Task.CompletedTask;
+                return FlowRunCount.AddOneAsync(context, run, ct);
             });
         }
         catch

@@ -445,6 +445,29 @@ namespace Hatbox.Data.Postgres.Migrations
                     b.ToTable("flow_runs", (string)null);
                 });
 
+            modelBuilder.Entity("Hatbox.Features.Flows.FlowRunCount", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Month")
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)");
+
+                    b.Property<string>("WorkspaceId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("FlowId")
+                        .HasColumnType("text");
+
+                    b.Property<long>("Runs")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("OrganizationId", "Month", "WorkspaceId", "FlowId");
+
+                    b.ToTable("flow_run_counts", (string)null);
+                });
+
             modelBuilder.Entity("Hatbox.Features.Flows.FlowRunStep", b =>
                 {
                     b.Property<string>("RunId")
