@@ -106,7 +106,10 @@ internal static class PostgresStatementText
         {
             return DbErrors.NotAllowed($"{verb.ToUpperInvariant()} without WHERE");
         }
-        return Bind(sql, parameters, highestPositional, placeholders, mayGrow: !(verb.ToUpperInvariant() is "SELECT" or "VALUES" or "TABLE" or "DELETE"));
+        // DROP only gives files back, and on PostgreSQL it is the one way a tenant over its storage quota
+        // frees space (a DELETE leaves the table's files their size): it must not be refused for the quota.
+        return Bind(sql, parameters, highestPositional, placeholders,
+            mayGrow: !(verb.ToUpperInvariant() is "SELECT" or "VALUES" or "TABLE" or "DELETE" or "DROP"));
     }
 
     static Outcome<PgStatement> Bind(string sql, SqlParameters parameters, int highestPositional, List<PgToken> placeholders, bool mayGrow)
