@@ -8,7 +8,7 @@
 // per benchmark scenario in Endpoints below (e.g. a bare SQLite point read for /db/query, POST
 // /authentication), and its contract in BaselineContracts.cs.
 //
-//   Baseline --port 5443 --cert cert.pem --key key.pem [--db items.db] [--vectors search.vectors]
+//   Baseline --port 5443 --cert cert.pem --key key.pem [--db items.db | --pg 'Host=…;Database=…'] [--vectors search.vectors]
 
 using System.Diagnostics;
 using System.Net;
@@ -38,6 +38,11 @@ Endpoints.Map(app, Stopwatch.GetTimestamp());
 if (Array.IndexOf(args, "--db") >= 0)
 {
     DbBaseline.Map(app, Arg(args, "--db"));
+}
+// --pg CONNECTION adds instead the /db/query endpoint on PostgreSQL through Npgsql (bench/scaleout.sh).
+else if (Array.IndexOf(args, "--pg") >= 0)
+{
+    PostgresDbBaseline.Map(app, Arg(args, "--pg"));
 }
 // --vectors FIXTURE adds /db/semantic-search over the rows of bench/run.sh's semantic_search scenario.
 if (Array.IndexOf(args, "--vectors") >= 0)

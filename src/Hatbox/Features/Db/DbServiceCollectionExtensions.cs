@@ -26,7 +26,12 @@ internal static class DbServiceCollectionExtensions
         services.AddSingleton<DbStorageGate>();
         services.AddSingleton<DbAdmission>();
         services.AddSingleton<DbAdmissionFilter>();
-        services.AddScoped<IStorageMeter, TenantDatabaseMeter>();
+        // The tenant databases' share of the storage quota, measured as the engine stores them.
+        services.AddScoped<TenantDatabaseMeter>();
+        services.AddScoped<PostgresSchemaMeter>();
+        services.AddScoped<IStorageMeter>(provider => provider.GetRequiredService<IOptions<TenantStoreOptions>>().Value.UsesPostgres
+            ? provider.GetRequiredService<PostgresSchemaMeter>()
+            : provider.GetRequiredService<TenantDatabaseMeter>());
         return services;
     }
 }

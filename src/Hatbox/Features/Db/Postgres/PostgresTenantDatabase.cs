@@ -136,23 +136,29 @@ internal sealed class PostgresTenantDatabase(
             await using var connection = await source.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var timeout = options.QueryTimeoutMilliseconds;
-            await using (var pin = new NpgsqlCommand(
-                (readOnly ? "SET TRANSACTION READ ONLY; " : "") +
-                $"SET LOCAL search_path = \"{_schema}\"; SET LOCAL statement_timeout = {timeout}; SET LOCAL lock_timeout = {timeout}", connection, transaction))
-            {
-                await pin.ExecuteNonQueryAsync(cancellationToken);
-            }
-            // A batch command is never split on semicolons by Npgsql, and the extended protocol's Parse
-            // takes one statement only: "SELECT 1; RESET ROLE" fails on the server as well as in our checks.
-            var command = new NpgsqlBatchCommand(sql);
-            command.Parameters.AddRange(parameters.ToArray());
+            // The pins go in the same batch as the statement, ahead of it, so BEGIN, the pins and the
+            // statement reach the server in one round trip (a point read is then two, with COMMIT, not
+            // three: bench/README.md "Scale-out"). They are SET LOCAL in the same transaction, so they
+            // hold for the statement exactly as a command of their own did. None of them answers rows,
+            // so the reader opens on the statement's result.
             await using var batch = new NpgsqlBatch(connection, transaction)
             {
-                BatchCommands = { command },
                 // Behind statement_timeout, which a statement could change for later ones: a client-side
                 // deadline that cancels on the server too.
                 Timeout = (int)Math.Ceiling(timeout / 1000.0) + 1,
             };
+            if (readOnly)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SET TRANSACTION READ ONLY"));
+            }
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL search_path = \"{_schema}\""));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL statement_timeout = {timeout}"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL lock_timeout = {timeout}"));
+            // Each batch command is one Parse of the extended protocol, which takes one statement only:
+            // "SELECT 1; RESET ROLE" fails on the server as well as in our checks.
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.AddRange(parameters.ToArray());
+            batch.BatchCommands.Add(command);
             var result = await ReadAsync(batch, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return result;
@@ -199,7 +205,7 @@ internal sealed class PostgresTenantDatabase(
             result.Rows.Add(row);
         }
         await reader.CloseAsync();
-        result.Changes = Math.Max(0, batch.BatchCommands[0].RecordsAffected);
+        result.Changes = Math.Max(0, batch.BatchCommands[^1].RecordsAffected);
         return result;
     }
 

@@ -40,7 +40,7 @@ internal sealed class PostgresTenantProvisioner(TenantStoreOptions store, DbOpti
                 // Role and password are hex: safe to write into a utility statement, which takes no parameters.
                 await ExecuteAsync(admin, $"""
                     CREATE ROLE "{role}" LOGIN PASSWORD '{password}' NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT
-                        NOREPLICATION NOBYPASSRLS CONNECTION LIMIT {store.MaxConnectionsPerTenant}
+                        NOREPLICATION NOBYPASSRLS CONNECTION LIMIT {store.MaxServerConnectionsPerTenant}
                     """, cancellationToken);
             }
         }
@@ -48,6 +48,7 @@ internal sealed class PostgresTenantProvisioner(TenantStoreOptions store, DbOpti
         await ExecuteAsync(admin, $"""
             CREATE SCHEMA IF NOT EXISTS "{role}" AUTHORIZATION "{role}";
             REVOKE ALL ON SCHEMA "{role}" FROM PUBLIC;
+            ALTER ROLE "{role}" CONNECTION LIMIT {store.MaxServerConnectionsPerTenant};
             ALTER ROLE "{role}" SET search_path = "{role}";
             ALTER ROLE "{role}" SET statement_timeout = {timeout};
             ALTER ROLE "{role}" SET idle_in_transaction_session_timeout = {Math.Max(1_000, timeout * 2)};

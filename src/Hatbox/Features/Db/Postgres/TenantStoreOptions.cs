@@ -13,8 +13,15 @@ internal sealed class TenantStoreOptions : IValidatableObject
     /// <summary>A login that may create roles and schemas in its database; each tenant then connects as its own role.</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>Connections one tenant role may hold, per node and on the server (<c>CONNECTION LIMIT</c>).</summary>
+    /// <summary>Connections one tenant may hold on one node (the size of its pool there).</summary>
     [Range(1, 100)] public int MaxConnectionsPerTenant { get; set; } = 4;
+
+    /// <summary>
+    /// Connections one tenant role may hold on the server, all nodes together (its <c>CONNECTION
+    /// LIMIT</c>). Must be at least nodes × <see cref="MaxConnectionsPerTenant"/>: when it was the
+    /// per-node figure, a second node's connections were refused while the first's pool was full.
+    /// </summary>
+    [Range(1, 10_000)] public int MaxServerConnectionsPerTenant { get; set; } = 32;
 
     public bool UsesPostgres => string.Equals(Provider, "postgres", StringComparison.OrdinalIgnoreCase);
 
@@ -23,6 +30,11 @@ internal sealed class TenantStoreOptions : IValidatableObject
         if (UsesPostgres && string.IsNullOrWhiteSpace(ConnectionString))
         {
             yield return new ValidationResult("Tenants:Provider is postgres: set Tenants:ConnectionString.", [nameof(ConnectionString)]);
+        }
+        if (MaxServerConnectionsPerTenant < MaxConnectionsPerTenant)
+        {
+            yield return new ValidationResult("Tenants:MaxServerConnectionsPerTenant must be at least Tenants:MaxConnectionsPerTenant.",
+                [nameof(MaxServerConnectionsPerTenant)]);
         }
     }
 }
