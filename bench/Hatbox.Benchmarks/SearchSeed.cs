@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using Hatbox.Features.Ai.Embeddings;
 using Hatbox.Features.Ai.Index;
+using Hatbox.Features.Ai.Index.Sqlite;
 using Hatbox.Features.Db;
 using Hatbox.Features.Db.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -58,11 +59,10 @@ internal static class SearchSeed
             transaction.Commit();
         }
 
-        // The index file as Hatbox makes it (its schema), filled in one transaction. Not through
-        // IndexStore.Apply: it deletes each key's keywords first, and FTS5 finds them by a scan,
-        // so 100,000 upserts into one file took longer than this run is worth (bench/README.md).
-        var indexFile = Path.Combine(paths.WorkspaceDirectory(workspaceId), DbEnvironment.Production.Name() + SearchIndexes.IndexFileExtension);
-        new IndexStore(indexFile).Dispose();
+        // The index file as Hatbox makes it (its schema), filled in one transaction with the rows'
+        // vectors from the fixture, so that nothing is embedded at run time.
+        var indexFile = Path.Combine(paths.WorkspaceDirectory(workspaceId), DbEnvironment.Production.Name() + SqliteIndexStores.IndexFileExtension);
+        new SqliteIndexStore(indexFile).Dispose();
         using (var index = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = indexFile, Pooling = false }.ToString()))
         {
             index.Open();
@@ -74,7 +74,7 @@ internal static class SearchSeed
             vector.Parameters.AddWithValue("$m", MiniLmModel.ModelId);
             var blob = vector.Parameters.Add("$v", SqliteType.Blob);
             using var words = index.CreateCommand();
-            words.CommandText = "INSERT INTO keywords (content, tbl, key, col) VALUES ($c, 'docs', $k, 'body')";
+            words.CommandText = "INSERT INTO keywords (content, tbl, key, col) VALUES ($c, 'docs', $k, 'body'); INSERT INTO keyword_rows (tbl, key, id) VALUES ('docs', $k, last_insert_rowid())";
             var content = words.Parameters.Add("$c", SqliteType.Text);
             var wordsKey = words.Parameters.Add("$k", SqliteType.Text);
             for (var i = 0; i < rows; i++)

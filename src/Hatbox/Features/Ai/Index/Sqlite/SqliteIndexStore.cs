@@ -29,6 +29,19 @@ internal sealed class SqliteIndexStore : IIndexStore, IDisposable
             CREATE VIRTUAL TABLE IF NOT EXISTS keywords USING fts5(content, tbl UNINDEXED, key UNINDEXED, col UNINDEXED);
             CREATE TABLE IF NOT EXISTS embedded_rows (month TEXT PRIMARY KEY, rows INTEGER NOT NULL);
             """);
+        // FTS5 finds a row by its UNINDEXED columns only by scanning the whole table, so replacing one
+        // key's words took a scan per row. keyword_rows maps (table, key) to the keywords rowids; an
+        // index file made before it existed gets it filled once, here.
+        using var known = Command("SELECT count(*) FROM sqlite_schema WHERE name = 'keyword_rows'");
+        if (Convert.ToInt64(known.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            Execute("""
+                BEGIN;
+                CREATE TABLE keyword_rows (tbl TEXT NOT NULL, key TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (tbl, key, id)) WITHOUT ROWID;
+                INSERT INTO keyword_rows (tbl, key, id) SELECT tbl, key, rowid FROM keywords;
+                COMMIT;
+                """);
+        }
     }
 
     public bool Shared => false;
@@ -123,7 +136,10 @@ internal sealed class SqliteIndexStore : IIndexStore, IDisposable
             {
                 using var clearVector = Command("DELETE FROM vectors WHERE tbl = $t AND key = $k", ("$t", table), ("$k", key));
                 clearVector.ExecuteNonQuery();
-                using var clearWords = Command("DELETE FROM keywords WHERE tbl = $t AND key = $k", ("$t", table), ("$k", key));
+                using var clearWords = Command("""
+                    DELETE FROM keywords WHERE rowid IN (SELECT id FROM keyword_rows WHERE tbl = $t AND key = $k);
+                    DELETE FROM keyword_rows WHERE tbl = $t AND key = $k;
+                    """, ("$t", table), ("$k", key));
                 clearWords.ExecuteNonQuery();
             }
             foreach (var upsert in upserts)
@@ -133,8 +149,10 @@ internal sealed class SqliteIndexStore : IIndexStore, IDisposable
                 insert.ExecuteNonQuery();
                 foreach (var (column, text) in upsert.Fields)
                 {
-                    using var words = Command("INSERT INTO keywords (content, tbl, key, col) VALUES ($c, $t, $k, $col)",
-                        ("$c", text), ("$t", table), ("$k", upsert.Key), ("$col", column));
+                    using var words = Command("""
+                        INSERT INTO keywords (content, tbl, key, col) VALUES ($c, $t, $k, $col);
+                        INSERT INTO keyword_rows (tbl, key, id) VALUES ($t, $k, last_insert_rowid());
+                        """, ("$c", text), ("$t", table), ("$k", upsert.Key), ("$col", column));
                     words.ExecuteNonQuery();
                 }
             }
