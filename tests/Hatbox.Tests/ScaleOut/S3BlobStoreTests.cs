@@ -95,6 +95,14 @@ public sealed class S3BlobStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ASweepBeforeTheBucketExistsFindsNothingToDo()
+    {
+        // A fresh node's first sweep runs before any upload has made the bucket.
+        Assert.Empty(await _store.ListAsync(DateTimeOffset.UtcNow.AddHours(7), Ct).ToListAsync(Ct));
+        Assert.Equal(0, await _store.RemoveIncompleteAsync(DateTimeOffset.UtcNow.AddHours(7), Ct));
+    }
+
+    [Fact]
     public async Task TheSweepWalksEveryPageOfAListing()
     {
         // s3rver answered 500 to every truncated ListObjectsV2 (its continuation tokens need DES;

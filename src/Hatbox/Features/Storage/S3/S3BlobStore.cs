@@ -281,7 +281,10 @@ internal sealed class S3BlobStore(IAmazonS3 client, string bucket, TimeProvider 
         var request = new ListObjectsV2Request { BucketName = bucket, MaxKeys = ListPageSize };
         while (true)
         {
-            var page = await client.ListObjectsV2Async(request, cancellationToken);
+            if (await ListPageAsync(request, cancellationToken) is not { } page)
+            {
+                yield break;
+            }
             foreach (var item in page.S3Objects ?? [])
             {
                 if (TryParse(item.Key) is { } key && item.LastModified is { } modified && modified.ToUniversalTime() < cutoff.UtcDateTime)
@@ -297,6 +300,19 @@ internal sealed class S3BlobStore(IAmazonS3 client, string bucket, TimeProvider 
         }
     }
 
+    /// <summary>One page of the listing; none when the bucket is not there yet (made on the first upload), so a fresh node's sweep finds nothing instead of failing.</summary>
+    async Task<ListObjectsV2Response?> ListPageAsync(ListObjectsV2Request request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.ListObjectsV2Async(request, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")
+        {
+            return null;
+        }
+    }
+
     public async Task<int> RemoveIncompleteAsync(DateTimeOffset startedBefore, CancellationToken cancellationToken)
     {
         var cutoff = SweepCutoff(startedBefore);
@@ -309,9 +325,9 @@ internal sealed class S3BlobStore(IAmazonS3 client, string bucket, TimeProvider 
             {
                 page = await client.ListMultipartUploadsAsync(request, cancellationToken);
             }
-            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotImplemented)
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotImplemented || e.ErrorCode == "NoSuchBucket")
             {
-                // Stand-ins such as s3rver keep no unfinished uploads to list.
+                // Stand-ins such as s3rver keep no unfinished uploads to list; a bucket not made yet has none.
                 return removed;
             }
             foreach (var upload in page.MultipartUploads ?? [])
