@@ -41,9 +41,10 @@ public sealed class FlowLeaseTests : IAsyncLifetime
             // A dead node's runs are taken over within seconds, not the default half-minute.
             ["HATBOX__Flows__LeaseSeconds"] = "4",
             ["HATBOX__Flows__PollSeconds"] = "0.2",
-            // The tenant role's connection limit is cluster-wide but each node sizes its own pool to it: with the
-            // default 4, two busy nodes together ask for 8 and PostgreSQL refuses some (too many connections for role).
+            // Many runs at once on one workspace: a larger pool per node than the default 4, and a role
+            // limit across the cluster (Tenants:MaxServerConnectionsPerTenant) that covers both nodes' pools.
             ["HATBOX__Tenants__MaxConnectionsPerTenant"] = "40",
+            ["HATBOX__Tenants__MaxServerConnectionsPerTenant"] = "80",
         };
         var started = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => ScaleOutNode.StartAsync(_environment)));
         started.CopyTo(_nodes, 0);
