@@ -135,6 +135,26 @@ public static class ScaleOutStores
         return new NpgsqlConnectionStringBuilder(Postgres) { Database = name }.ToString();
     }
 
+    /// <summary>
+    /// A node's environment with platform and tenants on <paramref name="connection"/>, and Redis when given:
+    /// what every multi-node test starts from, adding its own settings.
+    /// </summary>
+    public static Dictionary<string, string> NodeEnvironment(string connection, string? redis = null)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["HATBOX__Platform__Provider"] = "postgres",
+            ["HATBOX__Platform__ConnectionString"] = connection,
+            ["HATBOX__Tenants__Provider"] = "postgres",
+            ["HATBOX__Tenants__ConnectionString"] = connection,
+        };
+        if (redis is not null)
+        {
+            environment["HATBOX__Redis__Configuration"] = redis;
+        }
+        return environment;
+    }
+
     public static async Task DropDatabaseAsync(string name)
     {
         NpgsqlConnection.ClearAllPools();

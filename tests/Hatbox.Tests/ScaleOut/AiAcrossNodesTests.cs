@@ -34,13 +34,7 @@ public sealed class AiAcrossNodesTests : IAsyncLifetime
     {
         ScaleOutStores.RequirePostgres();
         _connection = await ScaleOutStores.CreateDatabaseAsync(_database);
-        _environment = new()
-        {
-            ["HATBOX__Platform__Provider"] = "postgres",
-            ["HATBOX__Platform__ConnectionString"] = _connection,
-            ["HATBOX__Tenants__Provider"] = "postgres",
-            ["HATBOX__Tenants__ConnectionString"] = _connection,
-        };
+        _environment = ScaleOutStores.NodeEnvironment(_connection);
         await StartNodesAsync();
     }
 

@@ -29,12 +29,8 @@ public sealed class FlowLeaseTests : IAsyncLifetime
     {
         ScaleOutStores.RequirePostgres();
         _connection = await ScaleOutStores.CreateDatabaseAsync(_database);
-        _environment = new()
+        _environment = new(ScaleOutStores.NodeEnvironment(_connection))
         {
-            ["HATBOX__Platform__Provider"] = "postgres",
-            ["HATBOX__Platform__ConnectionString"] = _connection,
-            ["HATBOX__Tenants__Provider"] = "postgres",
-            ["HATBOX__Tenants__ConnectionString"] = _connection,
             // Triggers answer at once (202) and every run starts on the node that took its trigger.
             ["HATBOX__Flows__TriggerWaitSeconds"] = "0",
             ["HATBOX__Flows__MaxConcurrentRunsPerWorkspace"] = "64",

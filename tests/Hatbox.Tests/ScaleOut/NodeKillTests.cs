@@ -32,13 +32,8 @@ public sealed class NodeKillTests : IAsyncLifetime
         ScaleOutStores.RequireS3();
         _redis = await RedisServer.StartAsync();
         _connection = await ScaleOutStores.CreateDatabaseAsync(_database);
-        _environment = new()
+        _environment = new(ScaleOutStores.NodeEnvironment(_connection, _redis.Configuration))
         {
-            ["HATBOX__Platform__Provider"] = "postgres",
-            ["HATBOX__Platform__ConnectionString"] = _connection,
-            ["HATBOX__Tenants__Provider"] = "postgres",
-            ["HATBOX__Tenants__ConnectionString"] = _connection,
-            ["HATBOX__Redis__Configuration"] = _redis.Configuration,
             // A plan no load here reaches: the test is about crashes, not limits.
             ["HATBOX__Plans__load__RequestsPerMinute"] = "1000000",
             ["HATBOX__Plans__load__RequestsPerMonth"] = "100000000",

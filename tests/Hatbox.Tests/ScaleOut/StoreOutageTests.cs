@@ -32,13 +32,8 @@ public sealed class StoreOutageTests : IAsyncLifetime
         _stores = await PrivateStores.StartAsync();
         _redis = await RedisServer.StartAsync();
         var connection = new NpgsqlConnectionStringBuilder(_stores.Postgres) { Database = "postgres" }.ToString();
-        _environment = new()
+        _environment = new(ScaleOutStores.NodeEnvironment(connection, _redis.Configuration))
         {
-            ["HATBOX__Platform__Provider"] = "postgres",
-            ["HATBOX__Platform__ConnectionString"] = connection,
-            ["HATBOX__Tenants__Provider"] = "postgres",
-            ["HATBOX__Tenants__ConnectionString"] = connection,
-            ["HATBOX__Redis__Configuration"] = _redis.Configuration,
             ["HATBOX__Storage__Provider"] = "s3",
             ["HATBOX__Storage__S3__ServiceUrl"] = _stores.S3,
             ["HATBOX__Storage__S3__Bucket"] = "outage",

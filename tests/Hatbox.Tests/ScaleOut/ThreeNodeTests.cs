@@ -29,14 +29,7 @@ public sealed class ThreeNodeTests : IAsyncLifetime
         ScaleOutStores.RequireS3();
         _redis = await RedisServer.StartAsync();
         _connection = await ScaleOutStores.CreateDatabaseAsync(_database);
-        _environment = new()
-        {
-            ["HATBOX__Platform__Provider"] = "postgres",
-            ["HATBOX__Platform__ConnectionString"] = _connection,
-            ["HATBOX__Tenants__Provider"] = "postgres",
-            ["HATBOX__Tenants__ConnectionString"] = _connection,
-            ["HATBOX__Redis__Configuration"] = _redis.Configuration,
-        };
+        _environment = ScaleOutStores.NodeEnvironment(_connection, _redis.Configuration);
         foreach (var (key, value) in ScaleOutStores.S3Settings(_database.Replace('_', '-')))
         {
             _environment["HATBOX__" + key.Replace(":", "__", StringComparison.Ordinal)] = value!;
