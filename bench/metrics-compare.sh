@@ -22,9 +22,9 @@ CERT="$OFF_DATA/tls/cert.pem" wait_ready hatbox-off "$OFF_PORT" "$WORK/hatbox-of
 (while sleep 5; do curl -fsS -o /dev/null "http://127.0.0.1:$METRICS_PORT/metrics" || true; done) &
 PIDS+=("$!")
 
-run_wrk "$BASELINE_PID" "$BASELINE_PORT" /authentication "$WARMUP" "$WORK/authentication.lua" >/dev/null
-run_wrk "$HATBOX_PID" "$HATBOX_PORT" /authentication "$WARMUP" "$WORK/authentication.lua" >/dev/null
-run_wrk "$OFF_PID" "$OFF_PORT" /authentication "$WARMUP" "$WORK/authentication-off.lua" >/dev/null
+hatbox_wrk "$BASELINE_PID" "$BASELINE_PORT" /authentication "$WARMUP" "$WORK/authentication.lua" >/dev/null
+hatbox_wrk "$HATBOX_PID" "$HATBOX_PORT" /authentication "$WARMUP" "$WORK/authentication.lua" >/dev/null
+hatbox_wrk "$OFF_PID" "$OFF_PORT" /authentication "$WARMUP" "$WORK/authentication-off.lua" >/dev/null
 runs=""
 for round in $(seq 1 "$ROUNDS"); do
   # Three orders in turn, so none of the three always runs first.
@@ -35,9 +35,9 @@ for round in $(seq 1 "$ROUNDS"); do
   esac
   for side in $order; do
     case $side in
-      baseline) read -r rps_base _ < <(run_wrk "$BASELINE_PID" "$BASELINE_PORT" /authentication "$DURATION" "$WORK/authentication.lua") ;;
-      on) read -r rps_on cpu_on < <(run_wrk "$HATBOX_PID" "$HATBOX_PORT" /authentication "$DURATION" "$WORK/authentication.lua") ;;
-      off) read -r rps_off cpu_off < <(run_wrk "$OFF_PID" "$OFF_PORT" /authentication "$DURATION" "$WORK/authentication-off.lua") ;;
+      baseline) read -r rps_base _ < <(hatbox_wrk "$BASELINE_PID" "$BASELINE_PORT" /authentication "$DURATION" "$WORK/authentication.lua") ;;
+      on) read -r rps_on cpu_on < <(hatbox_wrk "$HATBOX_PID" "$HATBOX_PORT" /authentication "$DURATION" "$WORK/authentication.lua") ;;
+      off) read -r rps_off cpu_off < <(hatbox_wrk "$OFF_PID" "$OFF_PORT" /authentication "$DURATION" "$WORK/authentication-off.lua") ;;
     esac
   done
   runs+="$rps_base $rps_on $cpu_on $rps_off $cpu_off"$'\n'

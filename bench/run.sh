@@ -128,69 +128,19 @@ BASELINE_PID=$!
 PIDS+=("$BASELINE_PID")
 wait_ready baseline "$BASELINE_PORT" "$WORK/baseline.log"
 
-# CPU time (user + system, in clock ticks) the process has used so far.
-cpu_ticks() {
-  awk '{ print $14 + $15 }' "/proc/$1/stat"
-}
-TICK_US=$((1000000 / $(getconf CLK_TCK)))
+source bench/wrk.sh
 
-# run_wrk PID PORT PATH SECONDS [LUA]: prints "REQ_PER_SEC CPU_US_PER_REQUEST" as integers.
-run_wrk() {
-  local pid=$1 port=$2 path=$3 seconds=$4 script=${5:-}
-  local extra=() out before after
-  if [[ -n "$script" ]]; then
-    extra=(-s "$script")
-  fi
-  before=$(cpu_ticks "$pid")
-  out=$(wrk -t"$THREADS" -c"${SCENARIO_CONNECTIONS:-$CONNECTIONS}" -d"${seconds}s" --latency "${extra[@]}" "https://127.0.0.1:$port$path")
-  after=$(cpu_ticks "$pid")
-  echo "$out" >>"$WORK/wrk.log"
-  if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
-    echo "wrk got error answers from port $port$path:" >&2
-    echo "$out" >&2
-    exit 1
-  fi
-  if grep -q 'Socket errors' <<<"$out"; then
-    echo "warning: $(grep 'Socket errors' <<<"$out") (port $port$path)" >&2
-  fi
-  awk -v ticks=$((after - before)) -v tick_us="$TICK_US" '
-    /requests in/   { requests = $1 }
-    /^Requests\/sec:/ { rps = $2 }
-    END { printf "%d %d\n", rps, requests ? ticks * tick_us / requests : 0 }' <<<"$out"
+# run.sh's shorthands: one Hatbox and one baseline, its own threads and connections.
+hatbox_wrk() {
+  run_wrk "$1" "$2" "$3" "$4" "${5:-}" "$THREADS" "${SCENARIO_CONNECTIONS:-$CONNECTIONS}"
 }
 
-# measure NAME PATH [LUA] [TARGET%]: warms up both servers, then runs ROUNDS rounds of one run
-# each, taking turns which goes first (a fixed order would hand the VM's drift to one side).
-# Prints the median of the rounds' ratios (Hatbox ÷ baseline req/s), the figure held against the
-# target; the best req/s of each side and their ratio; and the median CPU time per request of each.
-# A wrk Lua script (method, headers, body) is used against both servers alike.
+# measure NAME PATH [LUA] [TARGET%]: the baseline against Hatbox, with the same Lua script (method,
+# headers, body) on both; the median of the rounds' ratios is the figure held against the target.
 measure() {
   local name=$1 path=$2 script=${3:-} target=${4:-90}
-  local runs="" round side rps cpu rps_base cpu_base
-  run_wrk "$BASELINE_PID" "$BASELINE_PORT" "$path" "$WARMUP" "$script" >/dev/null
-  run_wrk "$HATBOX_PID" "$HATBOX_PORT" "$path" "$WARMUP" "$script" >/dev/null
-  for round in $(seq 1 "$ROUNDS"); do
-    for side in $( ((round % 2)) && echo baseline hatbox || echo hatbox baseline); do
-      if [[ $side == baseline ]]; then
-        read -r rps_base cpu_base < <(run_wrk "$BASELINE_PID" "$BASELINE_PORT" "$path" "$DURATION" "$script")
-      else
-        read -r rps cpu < <(run_wrk "$HATBOX_PID" "$HATBOX_PORT" "$path" "$DURATION" "$script")
-      fi
-    done
-    runs+="$rps_base $cpu_base $rps $cpu"$'\n'
-  done
-  python3 - "$name" "$target" "$runs" <<'PY'
-import statistics, sys
-name, target, text = sys.argv[1], sys.argv[2], sys.argv[3]
-rounds = [tuple(map(int, line.split())) for line in text.splitlines() if line.strip()]
-ratios = [100 * hatbox / base for base, _, hatbox, _ in rounds]
-best_base, best_hatbox = max(r[0] for r in rounds), max(r[2] for r in rounds)
-print(f"{name}: ratio {statistics.median(ratios):.1f}% (median of {len(rounds)} rounds; target >= {target}%)")
-print(f"  best: baseline {best_base} req/s, hatbox {best_hatbox} req/s, ratio {100 * best_hatbox / best_base:.1f}%;"
-      f" rounds' ratios from {min(ratios):.0f}% to {max(ratios):.0f}%")
-print(f"  cpu per request (median): baseline {statistics.median(r[1] for r in rounds):.0f} us,"
-      f" hatbox {statistics.median(r[3] for r in rounds):.0f} us")
-PY
+  measure_pair "$name" ">= $target%" "$path" "$THREADS" "${SCENARIO_CONNECTIONS:-$CONNECTIONS}" \
+    "$BASELINE_PID" "$BASELINE_PORT" "$script" baseline "$HATBOX_PID" "$HATBOX_PORT" "$script" hatbox
 }
 
 echo "wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s runs, $ROUNDS rounds; $(nproc) cores shared by both servers and wrk"
@@ -228,10 +178,10 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"table":"events","data":{"name":"bench"}}'
 LUA
 if selected db_insert; then
-  run_wrk "$BASELINE_PID" "$BASELINE_PORT" /db/insert "$WARMUP" "$WORK/db_insert.lua" >/dev/null
-  run_wrk "$HATBOX_PID" "$HATBOX_PORT" /db/insert "$WARMUP" "$WORK/db_insert.lua" >/dev/null
-  read -r insert_base _ < <(run_wrk "$BASELINE_PID" "$BASELINE_PORT" /db/insert "$DURATION" "$WORK/db_insert.lua")
-  read -r insert_hatbox _ < <(run_wrk "$HATBOX_PID" "$HATBOX_PORT" /db/insert "$DURATION" "$WORK/db_insert.lua")
+  hatbox_wrk "$BASELINE_PID" "$BASELINE_PORT" /db/insert "$WARMUP" "$WORK/db_insert.lua" >/dev/null
+  hatbox_wrk "$HATBOX_PID" "$HATBOX_PORT" /db/insert "$WARMUP" "$WORK/db_insert.lua" >/dev/null
+  read -r insert_base _ < <(hatbox_wrk "$BASELINE_PID" "$BASELINE_PORT" /db/insert "$DURATION" "$WORK/db_insert.lua")
+  read -r insert_hatbox _ < <(hatbox_wrk "$HATBOX_PID" "$HATBOX_PORT" /db/insert "$DURATION" "$WORK/db_insert.lua")
   echo "db_insert: hatbox $insert_hatbox durable inserts/s (POST /db/insert); bare SQLite endpoint $insert_base inserts/s"
 fi
 

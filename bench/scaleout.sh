@@ -159,14 +159,7 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"query":"SELECT * FROM items WHERE id = \$1","params":[42]}'
 LUA
 
-cpu_ticks() {
-  local total=0 pid
-  for pid in "$@"; do
-    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
-  done
-  echo "$total"
-}
-TICK_US=$((1000000 / $(getconf CLK_TCK)))
+source bench/wrk.sh
 
 # spread_script SCRIPT PORT...: SCRIPT plus a setup() that gives wrk's threads to the ports in
 # turn (thread i connects to port i mod n), the one way wrk spreads one run over several servers.
@@ -191,63 +184,6 @@ LUA
   echo "$out"
 }
 
-# run_wrk "PID..." PORT PATH SECONDS SCRIPT THREADS CONNECTIONS: prints "REQ_PER_SEC CPU_US_PER_REQUEST",
-# the CPU summed over the PIDs.
-run_wrk() {
-  local pids=$1 port=$2 path=$3 seconds=$4 script=$5 threads=$6 connections=$7 out before after
-  # shellcheck disable=SC2086
-  before=$(cpu_ticks $pids)
-  out=$(wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$script" "https://127.0.0.1:$port$path")
-  # shellcheck disable=SC2086
-  after=$(cpu_ticks $pids)
-  echo "$out" >>"$WORK/wrk.log"
-  if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
-    echo "wrk got error answers from port $port$path:" >&2
-    echo "$out" >&2
-    exit 1
-  fi
-  if grep -q 'Socket errors' <<<"$out"; then
-    echo "warning: $(grep 'Socket errors' <<<"$out") (port $port$path)" >&2
-  fi
-  awk -v ticks=$((after - before)) -v tick_us="$TICK_US" '
-    /requests in/   { requests = $1 }
-    /^Requests\/sec:/ { rps = $2 }
-    END { printf "%d %d\n", rps, requests ? ticks * tick_us / requests : 0 }' <<<"$out"
-}
-
-# measure NAME TARGET PATH THREADS CONNECTIONS "A_PIDS" A_PORT A_SCRIPT A_LABEL "B_PIDS" B_PORT B_SCRIPT B_LABEL:
-# warms both sides, then ROUNDS rounds of one run each, taking turns which goes first; prints the
-# median of the rounds' B ÷ A ratios, each side's best, and the median CPU time per request.
-measure() {
-  local name=$1 target=$2 path=$3 threads=$4 connections=$5
-  local a_pids=$6 a_port=$7 a_script=$8 a_label=$9 b_pids=${10} b_port=${11} b_script=${12} b_label=${13}
-  local runs="" round side rps_a cpu_a rps_b cpu_b
-  run_wrk "$a_pids" "$a_port" "$path" "$WARMUP" "$a_script" "$threads" "$connections" >/dev/null
-  run_wrk "$b_pids" "$b_port" "$path" "$WARMUP" "$b_script" "$threads" "$connections" >/dev/null
-  for round in $(seq 1 "$ROUNDS"); do
-    for side in $( ((round % 2)) && echo a b || echo b a); do
-      if [[ $side == a ]]; then
-        read -r rps_a cpu_a < <(run_wrk "$a_pids" "$a_port" "$path" "$DURATION" "$a_script" "$threads" "$connections")
-      else
-        read -r rps_b cpu_b < <(run_wrk "$b_pids" "$b_port" "$path" "$DURATION" "$b_script" "$threads" "$connections")
-      fi
-    done
-    runs+="$rps_a $cpu_a $rps_b $cpu_b"$'\n'
-  done
-  python3 - "$name" "$target" "$a_label" "$b_label" "$runs" <<'PY'
-import statistics, sys
-name, target, a, b, text = sys.argv[1:6]
-rounds = [tuple(map(int, line.split())) for line in text.splitlines() if line.strip()]
-ratios = [100 * rb / ra for ra, _, rb, _ in rounds]
-best_a, best_b = max(r[0] for r in rounds), max(r[2] for r in rounds)
-print(f"{name}: ratio {statistics.median(ratios):.1f}% (median of {len(rounds)} rounds; {b} / {a}; target {target})")
-print(f"  best: {a} {best_a} req/s, {b} {best_b} req/s, ratio {100 * best_b / best_a:.1f}%;"
-      f" rounds' ratios from {min(ratios):.0f}% to {max(ratios):.0f}%")
-print(f"  cpu per request (median): {a} {statistics.median(r[1] for r in rounds):.0f} us,"
-      f" {b} {statistics.median(r[3] for r in rounds):.0f} us")
-PY
-}
-
 # HOLD=1: everything started, nothing measured; waits (for profiling by hand) until stopped.
 if [[ ${HOLD:-} == 1 ]]; then
   echo "holding: node ports ${NODE_PORTS[*]} (pids ${NODE_PIDS[*]}), baseline $BASELINE_PORT; key in $WORK/authentication.lua; kill $$ to stop" >&2
@@ -255,12 +191,12 @@ if [[ ${HOLD:-} == 1 ]]; then
 fi
 echo "wrk ${DURATION}s runs, $ROUNDS rounds, warm-up ${WARMUP}s; $(nproc) cores shared by the servers, PostgreSQL, Redis, s3rver and wrk"
 if selected pg_point_read; then
-  measure pg_point_read ">= 50%" /db/query "$THREADS" "$CONNECTIONS" \
+  measure_pair pg_point_read ">= 50%" /db/query "$THREADS" "$CONNECTIONS" \
     "$BASELINE_PID" "$BASELINE_PORT" "$WORK/db_point_read.lua" baseline \
     "${NODE_PIDS[0]}" "${NODE_PORTS[0]}" "$WORK/db_point_read.lua" hatbox
 fi
 if selected pg_authentication; then
-  measure pg_authentication ">= 75%" /authentication "$THREADS" "$CONNECTIONS" \
+  measure_pair pg_authentication ">= 75%" /authentication "$THREADS" "$CONNECTIONS" \
     "$BASELINE_PID" "$BASELINE_PORT" "$WORK/authentication.lua" baseline \
     "${NODE_PIDS[0]}" "${NODE_PORTS[0]}" "$WORK/authentication.lua" hatbox
 fi
@@ -272,7 +208,7 @@ if selected three_nodes; then
   for scenario in authentication db_point_read; do
     path=/authentication
     [[ $scenario == db_point_read ]] && path=/db/query
-    measure "three_nodes_$scenario" "none (2 cores)" "$path" 3 63 \
+    measure_pair "three_nodes_$scenario" "none (2 cores)" "$path" 3 63 \
       "${NODE_PIDS[0]}" "${NODE_PORTS[0]}" "$(spread_script "$WORK/$scenario.lua" "${NODE_PORTS[0]}")" one_node \
       "${NODE_PIDS[*]}" "${NODE_PORTS[0]}" "$(spread_script "$WORK/$scenario.lua" "${NODE_PORTS[@]}")" three_nodes
   done
