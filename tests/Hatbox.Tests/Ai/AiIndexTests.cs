@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Hatbox.Common.Errors;
 using Hatbox.Features.Ai.Index;
+using Hatbox.Features.Ai.Index.Sqlite;
 using Hatbox.Tests.Db;
 using Hatbox.Tests.Infrastructure;
 
@@ -83,7 +84,7 @@ public sealed class AiIndexTests() : ServerTest(DbTestSettings.With())
         await SeedAsync(db);
         await SearchUntilReadyAsync(db);
 
-        var file = Path.Combine(DbTestSettings.TenantFolder(Server, tenant), "production" + SearchIndexes.IndexFileExtension);
+        var file = Path.Combine(DbTestSettings.TenantFolder(Server, tenant), "production" + SqliteIndexStores.IndexFileExtension);
         Assert.True(new FileInfo(file).Length > 0);
     }
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Hatbox.Common;
 using Hatbox.Features.Db;
-using Hatbox.Features.Ai.Index.Sqlite;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -22,8 +21,6 @@ internal sealed class SearchIndexes(
     IOptions<AiOptions> options) : IDisposable
 {
     readonly long _memoryBudget = options.Value.MemoryBudgetBytes;
-
-    public const string IndexFileExtension = SqliteIndexStores.IndexFileExtension;
 
     /// <summary>How stale a node's copy may be before a search asks the shared store again: well inside the 2 s freshness bound.</summary>
     public const int VersionCheckMilliseconds = 250;
