@@ -32,6 +32,14 @@ public sealed class ServerDashboardTests(Chromium chromium)
             test: $"{nameof(AnAdminSeesTheLastHourAndDayWithAxesAndBothPercentiles)}-{width}");
 
         await browser.SignInAsync(owner.Email, $"/w/{workspace.Slug}/workspace/server");
+        // The dashboard reads what the server's meters have taken in, which may be a moment behind the
+        // answers: load the page again until the requests show (a deadline, not a fixed sleep).
+        for (var attempt = 0; await browser.Page.Locator("svg.chart rect.bar").CountAsync() == 0; attempt++)
+        {
+            Assert.True(attempt < 40, "the requests never showed on the dashboard");
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+            await browser.GoAsync($"/w/{workspace.Slug}/workspace/server");
+        }
         await browser.StepAsync("server");
 
         foreach (var window in new[] { "Last hour", "Last day" })
