@@ -163,6 +163,14 @@ public sealed class PgvectorSearchTests : IAsyncLifetime
         }
         var still = await OkAsync(client, "/db/semantic-search", owner, new { table = "notes", query = "plants" });
         Assert.Equal(1, still.GetProperty("results").GetArrayLength());
+
+        // A table name that is hostile as SQL text names its HNSW index's predicate as a quoted literal, and is searched like any other.
+        const string hostile = "x'); DROP SCHEMA hatbox_ai CASCADE; --";
+        await OkAsync(client, "/db/query", owner, new { query = $"CREATE TABLE \"{hostile}\" (id bigserial PRIMARY KEY, body text NOT NULL)" });
+        await OkAsync(client, "/db/insert", owner, new { table = hostile, data = new { body = "tomatoes and basil in the greenhouse" } });
+        var found = await SearchUntilReadyAsync(client, owner, "plants", hostile);
+        Assert.Equal(1, found.GetProperty("results").GetArrayLength());
+        Assert.Equal(2L, await ScalarAsync($"SELECT count(*) FROM pg_indexes WHERE schemaname = '{schema}' AND indexname LIKE 'vectors_hnsw_%'"));
     }
 
     /// <summary>Only this class uses the stand-in; its one database keeps earlier runs' registries, which no platform here knows.</summary>
