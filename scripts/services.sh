@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The scale-out test services, on 127.0.0.1 and free ports, in one temporary folder:
 #   eval "$(scripts/services.sh start)"   starts a throwaway PostgreSQL 15 cluster (as an unprivileged
-#                                          user) and the S3 stand-in (npm s3rver), and prints the
+#                                          user), the S3 stand-in (npm s3rver) and PostgreSQL with
+#                                          pgvector (npm PGlite, tests/pglite), and prints the
 #                                          HATBOX_TEST_* variables the tests read;
 #   scripts/services.sh stop               stops both by their PIDs and removes the folder;
 #   scripts/services.sh pause postgres|s3  stops one of them, keeping its data (an outage, for tests);
@@ -64,6 +65,21 @@ start_s3() {
   done
 }
 
+# Sets pglite_pid; PGlite (PostgreSQL in WASM) takes a while to start: wait_pglite waits for it.
+start_pglite() {
+  nohup node tests/pglite/server.js "$2" >>"$1/pglite.log" 2>&1 &
+  pglite_pid=$!
+}
+
+wait_pglite() {
+  for _ in $(seq 1 1200); do
+    grep -q "pglite with pgvector on" "$1/pglite.log" 2>/dev/null && return 0
+    kill -0 "$pglite_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  log "PGlite did not start:"; cat "$1/pglite.log" >&2; exit 1
+}
+
 stop_postgres() {
   if [ -f "$1/pg/data/postmaster.pid" ]; then
     as_pg_user "$pg_bin/pg_ctl" -D "$1/pg/data" -m fast -w stop >&2 || true
@@ -100,6 +116,12 @@ start() {
   mkdir -p "$root/pg" "$root/s3"
   [ "$(id -u)" -eq 0 ] && { id hatbox-pg >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin hatbox-pg; chown hatbox-pg "$root/pg"; }
 
+  # PGlite first: it starts in the background while the PostgreSQL cluster is made.
+  local pglite_port
+  pglite_port=$(free_port)
+  (cd tests/pglite && [ -d node_modules/@electric-sql/pglite-socket ] || npm ci --no-audit --no-fund >&2)
+  start_pglite "$root" "$pglite_port"
+
   local pg_port pg_password
   pg_port=$(free_port)
   pg_password=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
@@ -114,18 +136,22 @@ start() {
   s3_port=$(free_port)
   (cd tests/s3 && [ -d node_modules/s3rver ] || npm ci --no-audit --no-fund >&2)
   start_s3 "$root" "$s3_port"
+  wait_pglite "$root"
 
   cat >"$state_file" <<EOF
 root=$root
 pg_port=$pg_port
 s3_port=$s3_port
 s3_pid=$s3_pid
+pglite_port=$pglite_port
+pglite_pid=$pglite_pid
 EOF
   cat <<EOF
 export HATBOX_TEST_POSTGRES='Host=127.0.0.1;Port=$pg_port;Username=hatbox_admin;Password=$pg_password;Database=postgres'
 export HATBOX_TEST_S3='http://127.0.0.1:$s3_port'
+export HATBOX_TEST_PGVECTOR='Host=127.0.0.1;Port=$pglite_port;Username=postgres;Password=postgres;Database=postgres;SSL Mode=Disable;No Reset On Close=true'
 EOF
-  log "PostgreSQL 15 on 127.0.0.1:$pg_port, s3rver on 127.0.0.1:$s3_port (state in $root)"
+  log "PostgreSQL 15 on 127.0.0.1:$pg_port, s3rver on 127.0.0.1:$s3_port, PGlite+pgvector on 127.0.0.1:$pglite_port (state in $root)"
 }
 
 stop() {
@@ -133,6 +159,7 @@ stop() {
   # shellcheck disable=SC1090
   . "$state_file"
   kill "$s3_pid" 2>/dev/null || true
+  [ -n "${pglite_pid:-}" ] && kill "$pglite_pid" 2>/dev/null || true
   stop_postgres "$root"
   rm -rf "$root" "$state_file"
 }

@@ -40,7 +40,7 @@ internal static class AiAnalysisEndpoints
         var index = opened.Value!;
         if (index.Total > ai.Options.MaxClusterRows)
             return AiErrors.TooManyRows("Clustering", ai.Options.MaxClusterRows);
-        var (keys, matrix) = index.Vectors.Snapshot();
+        var (keys, matrix) = await index.Search.SnapshotAsync(ct);
         var dimensions = index.Vectors.Dimensions;
         var kChoices = request.NumClusters is { } fixedK ? [fixedK] : Enumerable.Range(low, high - low + 1).ToArray();
         kChoices = [.. kChoices.Where(k => k <= keys.Length)];
@@ -97,7 +97,7 @@ internal static class AiAnalysisEndpoints
         var index = opened.Value!;
         if (index.Total > ai.Options.MaxAnomalyRows)
             return AiErrors.TooManyRows("Anomaly detection", ai.Options.MaxAnomalyRows);
-        var (keys, matrix) = index.Vectors.Snapshot();
+        var (keys, matrix) = await index.Search.SnapshotAsync(ct);
         var scored = keys.Length < 2 ? [] : NearestNeighbors.Score(matrix, index.Vectors.Dimensions, k);
         var outliers = scored.Where(s => s.Score >= threshold.Value).OrderByDescending(s => s.Score).ToList();
         var shown = outliers.Take(limit.Value).ToList();

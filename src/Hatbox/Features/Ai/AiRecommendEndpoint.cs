@@ -48,7 +48,8 @@ internal static class AiRecommendEndpoint
             if (AiRecords.KeyOf(item) is { } key)
                 sources.Add(key);
         }
-        var sourceVectors = sources.Select(index.Vectors.Get).Where(v => v is not null).Select(v => v!).ToList();
+        var stored = await index.Search.VectorsAsync(sources, ct);
+        var sourceVectors = sources.Where(stored.ContainsKey).Select(k => stored[k]).ToList();
         if (sources.Count > 0 && sourceVectors.Count == 0)
             return AiErrors.RecordNotFound(request.RecordId is null ? "user_history" : "record_id");
         if (sources.Count == 0 && strategy != "popular")
@@ -60,16 +61,17 @@ internal static class AiRecommendEndpoint
             if (AiRecords.KeyOf(item) is { } key)
                 excluded.Add(key);
         }
-        var target = sourceVectors.Count > 0 ? Mean(sourceVectors, index.Vectors.Dimensions) : Centroid(index);
+        var target = AiRequests.Normalize(sourceVectors.Count > 0 ? Sum(sourceVectors, index.Vectors.Dimensions) : await index.Search.SumAsync(ct));
         var source = sources.Count == 0 ? "table" : request.RecordId is not null && request.UserHistory is { Count: > 0 } ? "record_and_history"
             : request.RecordId is not null ? "record" : "user_history";
 
         var pool = strategy == "diverse" ? limit.Value * 5 : limit.Value;
-        var hits = index.Vectors.Nearest(target, pool, key => !excluded.Contains(key));
+        var hits = await index.Search.NearestAsync(target, pool, null, excluded, ct);
         var chosen = hits.Select(h => (h.Key, Score: (double)h.Score)).ToList();
         if (strategy == "diverse")
         {
-            var candidates = hits.Select(h => (index.Vectors.Get(h.Key) ?? [], (double)h.Score)).ToList();
+            var vectors = await index.Search.VectorsAsync([.. hits.Select(h => h.Key)], ct);
+            var candidates = hits.Select(h => (vectors.GetValueOrDefault(h.Key) ?? [], (double)h.Score)).ToList();
             chosen = [.. MaximalMarginalRelevance.Select(candidates, limit.Value).Select(p => (hits[p.Index].Key, p.Relevance))];
         }
 
@@ -83,20 +85,12 @@ internal static class AiRecommendEndpoint
             AiJsonContext.Default.RecommendResponse);
     }
 
-    static float[] Mean(List<float[]> vectors, int dimensions)
+    /// <summary>The sum, normalised by the caller, points where the mean does.</summary>
+    static float[] Sum(List<float[]> vectors, int dimensions)
     {
-        var mean = new float[dimensions];
+        var sum = new float[dimensions];
         foreach (var vector in vectors)
-            TensorPrimitives.Add(mean, vector, mean);
-        return AiRequests.Normalize(mean);
-    }
-
-    static float[] Centroid(Index.TableIndex index)
-    {
-        var (keys, matrix) = index.Vectors.Snapshot();
-        var mean = new float[index.Vectors.Dimensions];
-        for (var i = 0; i < keys.Length; i++)
-            TensorPrimitives.Add(mean, KMeans.Row(matrix, mean.Length, i), mean);
-        return AiRequests.Normalize(mean);
+            TensorPrimitives.Add(sum, vector, sum);
+        return sum;
     }
 }

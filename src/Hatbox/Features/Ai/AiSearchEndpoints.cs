@@ -83,7 +83,7 @@ internal static class AiSearchEndpoints
                     return filtered.Error!;
                 allowed = filtered.Value!;
             }
-            hits.AddRange(index.Vectors.Nearest(vector.Value!, limit.Value, allowed is null ? null : allowed.Contains)
+            hits.AddRange((await index.Search.NearestAsync(vector.Value!, limit.Value, allowed, null, ct))
                 .Where(h => h.Score >= threshold.Value).Select(h => (index, h.Key, h.Score)));
         }
         hits = [.. hits.OrderByDescending(h => h.Score).Take(limit.Value)];
@@ -145,12 +145,10 @@ internal static class AiSearchEndpoints
         var terms = KeywordTerms.OfQuery(query.Value!);
         var keyword = terms.Count > 0 ? await index.Store.KeywordsAsync(index.Table, terms, keywordColumns, 1_000, ct) : [];
         var bestKeyword = keyword.Count == 0 ? 1 : keyword.Values.Max();
-        var candidates = index.Vectors.Nearest(vector.Value!, limit.Value * 5).ToDictionary(h => h.Key, h => (double)h.Score, StringComparer.Ordinal);
-        foreach (var key in keyword.Keys.Where(k => !candidates.ContainsKey(k)))
-        {
-            if (index.Vectors.Get(key) is { } stored)
-                candidates[key] = System.Numerics.Tensors.TensorPrimitives.Dot(vector.Value!, stored);
-        }
+        var candidates = (await index.Search.NearestAsync(vector.Value!, limit.Value * 5, null, null, ct))
+            .ToDictionary(h => h.Key, h => (double)h.Score, StringComparer.Ordinal);
+        foreach (var (key, stored) in await index.Search.VectorsAsync([.. keyword.Keys.Where(k => !candidates.ContainsKey(k))], ct))
+            candidates[key] = System.Numerics.Tensors.TensorPrimitives.Dot(vector.Value!, stored);
         var weights = new HybridWeights(semanticWeight.Value, keywordWeight.Value);
         var ranked = candidates
             .Select(c => (Key: c.Key, Semantic: Math.Max(0, c.Value), Keyword: keyword.GetValueOrDefault(c.Key) / bestKeyword))
@@ -198,12 +196,13 @@ internal static class AiSearchEndpoints
         var sourceRecord = await AiRecords.FetchAsync(database, source.Value!, [recordId], ct);
         if (!sourceRecord.Succeeded)
             return sourceRecord.Error!;
-        if (!sourceRecord.Value!.TryGetValue(recordId, out var record) || source.Value!.Vectors.Get(recordId) is not { } vector)
+        if (!sourceRecord.Value!.TryGetValue(recordId, out var record)
+            || !(await source.Value!.Search.VectorsAsync([recordId], ct)).TryGetValue(recordId, out var vector))
             return AiErrors.RecordNotFound("record_id");
 
         var excludeSelf = request.ExcludeSelf ?? true;
         var sameTable = ReferenceEquals(target, source.Value);
-        var hits = target.Vectors.Nearest(vector, limit.Value + 1)
+        var hits = (await target.Search.NearestAsync(vector, limit.Value + 1, null, null, ct))
             .Where(h => !(excludeSelf && sameTable && h.Key == recordId) && h.Score >= threshold.Value)
             .Take(limit.Value).ToList();
         var records = await AiRecords.FetchAsync(database, target, [.. hits.Select(h => h.Key)], ct);

@@ -276,7 +276,7 @@ internal sealed partial class SearchIndexer(
         foreach (var upsert in upserts)
         {
             index.Hashes[upsert.Key] = upsert.Hash;
-            if (upsert.Vector is { Length: > 0 } vector)
+            if (upsert.Vector is { Length: > 0 } vector && !index.Search.InStore)
                 vectors.Add((upsert.Key, vector));
             else
                 index.Vectors.Remove(upsert.Key);

@@ -83,7 +83,9 @@ internal sealed class SearchIndexes(
             Describe(index, columns);
             if (settings is null)
                 await store.SaveTableAsync(table, null, cancellationToken);
-            var stored = await store.LoadAsync(table, 0, cancellationToken);
+            if (store is IStoreVectorSearch searching && await searching.VectorSearchAsync(table, ModelId, Dimensions, cancellationToken) is { } inStore)
+                index.Search = inStore;
+            var stored = await LoadAsync(index, 0, cancellationToken);
             index.Vectors.Reserve(stored.Rows.Count(row => row.Vector.Length == Dimensions && row.Model == ModelId));
             Take(index, stored);
             index.LastVersionCheckTicks = Environment.TickCount64;
@@ -204,11 +206,17 @@ internal sealed class SearchIndexes(
         var version = await index.Store.VersionAsync(index.Table, cancellationToken);
         if (version <= index.Version)
             return;
-        var added = Take(index, await index.Store.LoadAsync(index.Table, index.Version, cancellationToken));
+        var added = Take(index, await LoadAsync(index, index.Version, cancellationToken));
         // Rows another node indexed count as indexed here too.
         index.Total += added;
         index.Indexed += added;
     }
+
+    /// <summary>The stored rows since <paramref name="sinceVersion"/>; without their vectors when the store searches them itself.</summary>
+    static Task<StoredRows> LoadAsync(TableIndex index, long sinceVersion, CancellationToken cancellationToken) =>
+        index.Search.InStore && index.Store is IStoreVectorSearch searching
+            ? searching.LoadKeysAsync(index.Table, sinceVersion, cancellationToken)
+            : index.Store.LoadAsync(index.Table, sinceVersion, cancellationToken);
 
     /// <summary>Stored rows into the copy in memory; answers how many keys it did not know.</summary>
     int Take(TableIndex index, StoredRows stored)

@@ -22,6 +22,11 @@ internal sealed class TableIndex(string workspaceId, DbEnvironment environment, 
     public IIndexStore Store { get; } = store;
     public TableVectors Vectors { get; } = new(dimensions);
 
+    /// <summary>Who answers nearest-neighbour questions: <see cref="Vectors"/> in memory unless the store searches itself (pgvector).</summary>
+    public IVectorSearch Search { get => _search ??= new InProcessVectorSearch(Vectors); set => _search = value; }
+
+    IVectorSearch? _search;
+
     /// <summary>
     /// Held by whoever changes <see cref="Hashes"/>, <see cref="Vectors"/> and <see cref="Version"/>:
     /// this node's indexer, or a search bringing in what other nodes stored.

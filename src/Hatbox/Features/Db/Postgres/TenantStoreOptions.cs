@@ -13,6 +13,12 @@ internal sealed class TenantStoreOptions : IValidatableObject
     /// <summary>A login that may create roles and schemas in its database; each tenant then connects as its own role.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// Where the AI search index's companion schemas live, when not beside the tenants'
+    /// (<see cref="ConnectionString"/>): e.g. a server that has pgvector while the tenants' has not.
+    /// </summary>
+    public string? IndexConnectionString { get; set; }
+
     /// <summary>Connections one tenant may hold on one node (the size of its pool there).</summary>
     [Range(1, 100)] public int MaxConnectionsPerTenant { get; set; } = 4;
 

@@ -14,7 +14,7 @@ namespace Hatbox.Features.Ai.Index.Postgres;
 /// the version it has. Keyword scores are BM25, computed here over the stored terms of the rows
 /// that contain any query term, as FTS5 does it on SQLite (so a rare SKU still wins).
 /// </summary>
-internal sealed class PostgresIndexStore(
+internal sealed partial class PostgresIndexStore(
     NpgsqlDataSource source, string schema, string workspaceId, DbEnvironment environment, Func<CancellationToken, Task<bool>> usesPgvector)
     : IIndexStore, IDisposable
 {

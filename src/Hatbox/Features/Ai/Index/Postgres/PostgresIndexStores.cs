@@ -18,7 +18,7 @@ internal sealed partial class PostgresIndexStores(IOptions<TenantStoreOptions> o
 {
     public const string Registry = "hatbox_ai.stores";
 
-    readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(options.Value.ConnectionString!);
+    readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(options.Value.IndexConnectionString ?? options.Value.ConnectionString!);
     readonly ConcurrentDictionary<(string, DbEnvironment), PostgresIndexStore> _stores = new();
     readonly SemaphoreSlim _starting = new(1, 1);
     volatile string? _engine;
