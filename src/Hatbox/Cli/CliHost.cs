@@ -30,9 +30,16 @@ internal static class CliHost
         builder.Logging.ClearProviders();
         builder.Services.AddHatboxCore(builder.Configuration);
         using var host = builder.Build();
-        await PlatformDatabaseMigrator.MigrateAsync(host.Services, cancellationToken);
-        await using var scope = host.Services.CreateAsyncScope();
-        return await action(scope.ServiceProvider, cancellationToken);
+        try
+        {
+            await PlatformDatabaseMigrator.MigrateAsync(host.Services, cancellationToken);
+            await using var scope = host.Services.CreateAsyncScope();
+            return await action(scope.ServiceProvider, cancellationToken);
+        }
+        catch (Exception e) when (StoreFailure.TryReport(e))
+        {
+            return StoreFailure.ExitCode;
+        }
     }
 
     /// <summary>Prints a result: JSON with <c>--json</c>, else one readable line per field.</summary>

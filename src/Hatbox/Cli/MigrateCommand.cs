@@ -15,8 +15,15 @@ internal static class MigrateCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var app = HatboxApp.Build(new ServeSettings(parse.GetValue(data), ConfigFile: parse.GetValue(config)));
-            await PlatformDatabaseMigrator.MigrateAsync(app.Services, cancellationToken);
-            return 0;
+            try
+            {
+                await PlatformDatabaseMigrator.MigrateAsync(app.Services, cancellationToken);
+                return 0;
+            }
+            catch (Exception e) when (StoreFailure.TryReport(e))
+            {
+                return StoreFailure.ExitCode;
+            }
         });
         return command;
     }

@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace Hatbox.Cli;
 
 /// <summary>
-/// <c>hatbox serve</c>: migrate the platform database, then serve until stopped. On SIGTERM or
+/// <c>hatbox serve</c>: migrate the platform database, then serve until stopped; on PostgreSQL a
+/// node whose store is not there yet listens anyway and gets ready by itself (PlatformStartup). On SIGTERM or
 /// SIGINT the host stops accepting, lets in-flight requests finish for up to
 /// <see cref="ServerOptions.ShutdownDrainSeconds"/>, flushes usage and exits 0 (issue 17 item 4).
 /// </summary>
@@ -39,7 +40,7 @@ internal static class ServeCommand
                 builder.Services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) =>
                     host.ShutdownTimeout = TimeSpan.FromSeconds(server.Value.ShutdownDrainSeconds));
             });
-            await PlatformDatabaseMigrator.MigrateAsync(app.Services, cancellationToken);
+            // Migrates first (PlatformStartup, a hosted service), unless the PostgreSQL store is not there yet.
             await app.StartAsync(cancellationToken);
             PrintBanner(app);
             console.FlushNow();
@@ -61,7 +62,19 @@ internal static class ServeCommand
         {
             Console.WriteLine($"Plain HTTP on {plain} answers 403 https_required");
         }
-        Console.WriteLine($"Platform database: {database.FilePath}");
+        if (database.IsPostgres)
+        {
+            var postgres = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
+            Console.WriteLine($"Platform database: PostgreSQL {postgres.Database} on {postgres.Host}:{postgres.Port}");
+        }
+        else
+        {
+            Console.WriteLine($"Platform database: {database.FilePath}");
+        }
+        if (!app.Services.GetRequiredService<Common.Readiness.PlatformReadiness>().IsReady)
+        {
+            Console.WriteLine("  not reachable yet: answering 503 service_unavailable until it is (retrying in the background)");
+        }
         Features.Telemetry.MetricsListener.PrintBanner(app);
         if (certificate.AuthorityPemPath is { } pem)
         {

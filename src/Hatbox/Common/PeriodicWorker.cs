@@ -1,11 +1,14 @@
+using Hatbox.Common.Readiness;
+
 namespace Hatbox.Common;
 
 /// <summary>
 /// A background job that runs every <see cref="Interval"/> until the server stops (the key-change
 /// watcher, the health probe, the outbox sender, usage writers). Failures a job expects are its
-/// own to catch; stopping is handled here.
+/// own to catch; stopping is handled here. A job given the node's <see cref="PlatformReadiness"/>
+/// starts once the platform store is there and migrated, not against a store that is not.
 /// </summary>
-internal abstract class PeriodicWorker(TimeProvider time) : BackgroundService
+internal abstract class PeriodicWorker(TimeProvider time, PlatformReadiness? readiness = null) : BackgroundService
 {
     protected TimeProvider Time { get; } = time;
 
@@ -36,6 +39,10 @@ internal abstract class PeriodicWorker(TimeProvider time) : BackgroundService
     {
         try
         {
+            if (readiness is not null)
+            {
+                await readiness.WhenReadyAsync(stoppingToken);
+            }
             if (RunAtStart)
             {
                 await RunOnceOrWaitForStoreAsync(stoppingToken);

@@ -17,6 +17,7 @@ using Hatbox.Features.Telemetry;
 using Hatbox.Features.Usage;
 using Hatbox.Features.Versions;
 using Hatbox.Features.Workspaces;
+using Hatbox.Hosting.Readiness;
 using Hatbox.Pipeline;
 using Hatbox.Portal;
 using Microsoft.AspNetCore.DataProtection;
@@ -60,6 +61,7 @@ internal static class HatboxApp
         services.AddHostedService<IdempotencySweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<PlatformDatabaseProbe>());
         services.AddTelemetry(builder.Configuration);
+        services.AddPlatformStartup();
 
         var tls = builder.Configuration.GetSection(TlsOptions.SectionName).Get<TlsOptions>() ?? new TlsOptions();
         var certificates = TlsCertificates.Load(tls, dataDirectory, TimeProvider.System, Hosting.Tls.ServerHostNames.Of(server));
@@ -84,6 +86,7 @@ internal static class HatboxApp
         app.UseExceptionHandler();
         app.UseMiddleware<HttpsOnlyMiddleware>();
         app.UsePortalAssets();
+        app.UseNotReadyGate();
         app.UseMiddleware<PreflightStage>();
         app.UseMiddleware<KeyedStages>();
         app.UseMiddleware<ApiVersionStage>();

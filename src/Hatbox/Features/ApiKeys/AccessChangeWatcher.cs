@@ -11,7 +11,8 @@ namespace Hatbox.Features.ApiKeys;
 /// simply stops being trusted after <see cref="ApiKeyCache.TrustWindow"/>.
 /// </summary>
 internal sealed partial class AccessChangeWatcher(
-    IServiceScopeFactory scopes, ApiKeyCache cache, TimeProvider time, ILogger<AccessChangeWatcher> logger) : PeriodicWorker(time)
+    IServiceScopeFactory scopes, ApiKeyCache cache, TimeProvider time, ILogger<AccessChangeWatcher> logger,
+    Common.Readiness.PlatformReadiness? readiness = null) : PeriodicWorker(time, readiness)
 {
     long _lastSeen = -1;
 

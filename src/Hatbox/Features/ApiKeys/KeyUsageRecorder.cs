@@ -10,8 +10,9 @@ namespace Hatbox.Features.ApiKeys;
 /// Keeps each key's "last used" time off the request path: a request only notes the time in
 /// memory; every five seconds (and at shutdown) the newest times are written in one pass.
 /// </summary>
-internal sealed partial class KeyUsageRecorder(IServiceScopeFactory scopes, TimeProvider time, ILogger<KeyUsageRecorder> logger)
-    : PeriodicWorker(time)
+internal sealed partial class KeyUsageRecorder(IServiceScopeFactory scopes, TimeProvider time, ILogger<KeyUsageRecorder> logger,
+    Common.Readiness.PlatformReadiness? readiness = null)
+    : PeriodicWorker(time, readiness)
 {
     // UTC ticks, not DateTimeOffset: a long is written in place, so noting a known key allocates nothing
     // (a larger value would cost the dictionary a new node on every request).

@@ -1,5 +1,6 @@
 using Hatbox.Common.Errors;
 using Hatbox.Common.Json;
+using Hatbox.Common.Readiness;
 using Hatbox.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -21,8 +22,9 @@ internal static class HealthEndpoints
         var stores = app.ServiceProvider.GetRequiredService<StoreHealth>();
         var time = app.ServiceProvider.GetRequiredService<TimeProvider>();
         var indexes = app.ServiceProvider.GetRequiredService<Ai.Index.SearchIndexes>();
+        var readiness = app.ServiceProvider.GetRequiredService<PlatformReadiness>();
         app.MapGet("/", () => GetServerInfo(server)).WithName("GetServerInfo").WithTags("Health");
-        app.MapGet("/health", () => CheckHealth(server, probe, stores, time, indexes)).WithName("CheckHealth").WithTags("Health");
+        app.MapGet("/health", () => CheckHealth(server, probe, readiness, stores, time, indexes)).WithName("CheckHealth").WithTags("Health");
         return app;
     }
 
@@ -32,15 +34,18 @@ internal static class HealthEndpoints
             HatboxJsonContext.Default.ServerInfoResponse);
 
     static JsonHttpResult<HealthResponse> CheckHealth(
-        ServerIdentity server, PlatformDatabaseProbe probe, StoreHealth stores, TimeProvider time, Ai.Index.SearchIndexes indexes)
+        ServerIdentity server, PlatformDatabaseProbe probe, PlatformReadiness readiness, StoreHealth stores, TimeProvider time,
+        Ai.Index.SearchIndexes indexes)
     {
-        var platform = probe.IsHealthy ? StoreHealth.Ok : StoreHealth.Down;
+        // A node that has not reached its platform store yet (or not migrated it) serves nothing: down, from the first answer on.
+        var platformOk = probe.IsHealthy && readiness.IsReady;
+        var platform = platformOk ? StoreHealth.Ok : StoreHealth.Down;
         // Tenants on SQLite are files next to the platform's: they answer when it does.
         var tenants = stores.StateOf(StoreNames.Tenants) is StoreHealth.Unused ? platform : stores.StateOf(StoreNames.Tenants);
         var storage = stores.StateOf(StoreNames.Storage) is StoreHealth.Unused ? StoreHealth.Ok : stores.StateOf(StoreNames.Storage);
         var response = new HealthResponse(
             Success: true,
-            Status: probe.IsHealthy && stores.AllAnswering ? "ok" : "degraded",
+            Status: platformOk && stores.AllAnswering ? "ok" : "degraded",
             Uptime: Math.Round(server.Uptime.TotalSeconds, 3),
             Version: ServerIdentity.CurrentApiVersion,
             Environment: server.Environment,

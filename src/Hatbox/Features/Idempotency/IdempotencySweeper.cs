@@ -6,7 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Hatbox.Features.Idempotency;
 
 /// <summary>Deletes idempotency records past their 24 hours, once an hour.</summary>
-internal sealed partial class IdempotencySweeper(IServiceScopeFactory scopes, TimeProvider time, ILogger<IdempotencySweeper> logger) : PeriodicWorker(time)
+internal sealed partial class IdempotencySweeper(IServiceScopeFactory scopes, TimeProvider time, ILogger<IdempotencySweeper> logger,
+    Common.Readiness.PlatformReadiness? readiness = null) : PeriodicWorker(time, readiness)
 {
     protected override TimeSpan Interval { get; } = TimeSpan.FromHours(1);
 

@@ -14,7 +14,7 @@ namespace Hatbox.Features.Notifications;
 /// </summary>
 internal sealed partial class OutboxSender(
     IServiceScopeFactory scopes, IEmailTransport transport, IOptions<EmailOptions> options, TimeProvider time,
-    ILogger<OutboxSender> logger) : PeriodicWorker(time)
+    ILogger<OutboxSender> logger, Common.Readiness.PlatformReadiness? readiness = null) : PeriodicWorker(time, readiness)
 {
     static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(2);
     static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(1);

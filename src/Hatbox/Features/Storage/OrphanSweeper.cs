@@ -12,11 +12,13 @@ namespace Hatbox.Features.Storage;
 /// TimeProvider, because it is compared with the file system's timestamps.)
 /// </summary>
 internal sealed partial class OrphanSweeper(
-    IBlobStore blobs, IServiceScopeFactory scopes, ILogger<OrphanSweeper> logger, DateTimeOffset serverBuiltAt)
+    IBlobStore blobs, IServiceScopeFactory scopes, ILogger<OrphanSweeper> logger, DateTimeOffset serverBuiltAt,
+    Common.Readiness.PlatformReadiness? readiness = null)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await Common.Readiness.PlatformReadiness.WhenReadyAsync(readiness, stoppingToken);
         try
         {
             await SweepAsync(stoppingToken);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Runtime.InteropServices;
 using Hatbox.Common;
+using Hatbox.Common.Readiness;
 
 namespace Hatbox.Features.Usage;
 
@@ -18,7 +19,7 @@ namespace Hatbox.Features.Usage;
 /// (issue 17 item 3; docs/durability.md has the guarantee).
 /// </summary>
 internal sealed partial class UsageRecorder(UsageWriter writer, UsageJournal journal, QuotaNotices notices, TimeProvider time, ILogger<UsageRecorder> logger)
-    : PeriodicWorker(time)
+    : PeriodicWorker(time), IPlatformStartupStep
 {
     static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
 
@@ -48,7 +49,15 @@ internal sealed partial class UsageRecorder(UsageWriter writer, UsageJournal jou
     /// <summary>The journal billed counts are synced to before their answers leave.</summary>
     internal UsageJournal Journal => journal;
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
+    // Started by the platform start-up instead (IPlatformStartupStep): the replay needs the platform
+    // store, which may not be there yet when the host starts.
+    public override Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Once the platform store is there and before any request is admitted: replay, then sync and
+    /// fold. A replay that fails (the store went away) leaves the journal as it was and runs again.
+    /// </summary>
+    async Task IPlatformStartupStep.RunAsync(CancellationToken cancellationToken)
     {
         await ReplayAsync(cancellationToken);
         _stopping = new CancellationTokenSource();
@@ -57,19 +66,23 @@ internal sealed partial class UsageRecorder(UsageWriter writer, UsageJournal jou
         var stopping = _stopping.Token;
         _syncer = new Thread(() => SyncLoop(stopping)) { IsBackground = true, Name = "Hatbox usage journal" };
         _syncer.Start();
-        await base.StartAsync(cancellationToken);
+        // Not the start-up's token: the periodic fold runs until this recorder's own stop.
+        await base.StartAsync(CancellationToken.None);
     }
 
     protected override Task RunOnceAsync(CancellationToken cancellationToken) => FlushAsync(cancellationToken);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken);
-        if (_stopping is not null)
+        if (_stopping is null)
         {
-            await _stopping.CancelAsync();
-            _syncer!.Join();
+            // Never started: the node stopped before its platform store was ready, so nothing was
+            // admitted, counted or replayed; the journal stays for the next start.
+            return;
         }
+        await base.StopAsync(cancellationToken);
+        await _stopping.CancelAsync();
+        _syncer!.Join();
         await FlushAsync(CancellationToken.None);
     }
 

@@ -34,6 +34,7 @@ internal static class UsageServiceCollectionExtensions
         services.AddSingleton(_ => new UsageJournal(Path.Combine(Path.GetFullPath(server.DataDirectory), "usage-journal")));
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService(provider => provider.GetRequiredService<UsageRecorder>());
+        services.AddSingleton<Common.Readiness.IPlatformStartupStep>(provider => provider.GetRequiredService<UsageRecorder>());
         services.AddScoped<UsageService>();
         return services;
     }

@@ -6,22 +6,20 @@ using Microsoft.EntityFrameworkCore;
 namespace Hatbox.Features.Versions;
 
 /// <summary>
-/// At start, queues one e-mail per subscribed user for each catalog version never announced. The
+/// At start (once the platform store is there, before requests are admitted), queues one e-mail per subscribed user for each catalog version never announced. The
 /// <see cref="AnnouncedVersion"/> row and the e-mails commit together, and the row's key lets only
 /// one node win: exactly once across restarts and nodes. The outbox sender delivers them.
 /// </summary>
 internal sealed partial class VersionAnnouncer(IServiceScopeFactory scopes, TimeProvider time, ILogger<VersionAnnouncer> logger)
-    : IHostedService
+    : Common.Readiness.IPlatformStartupStep
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         foreach (var version in ApiVersions.All.Reverse())
         {
             await AnnounceAsync(version, cancellationToken);
         }
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     internal async Task AnnounceAsync(ApiVersion version, CancellationToken cancellationToken)
     {

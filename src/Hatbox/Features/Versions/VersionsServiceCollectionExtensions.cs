@@ -12,5 +12,5 @@ internal static class VersionsServiceCollectionExtensions
 
     /// <summary>The server's part: announcing new versions by e-mail at start.</summary>
     public static IServiceCollection AddVersionAnnouncements(this IServiceCollection services) =>
-        services.AddHostedService<VersionAnnouncer>();
+        services.AddSingleton<Common.Readiness.IPlatformStartupStep, VersionAnnouncer>();
 }

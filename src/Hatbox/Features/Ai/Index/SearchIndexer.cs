@@ -19,7 +19,8 @@ namespace Hatbox.Features.Ai.Index;
 /// </summary>
 internal sealed partial class SearchIndexer(
     SearchIndexes indexes, ITenantChangeFeed feed, ITenantDatabaseProvider databases,
-    IEmbeddingGenerator<string, Embedding<float>> generator, IOptions<AiOptions> options, TimeProvider time, ILogger<SearchIndexer> logger)
+    IEmbeddingGenerator<string, Embedding<float>> generator, IOptions<AiOptions> options, TimeProvider time, ILogger<SearchIndexer> logger,
+    Common.Readiness.PlatformReadiness? readiness = null)
     : BackgroundService
 {
     readonly AiOptions _options = options.Value;
@@ -28,6 +29,7 @@ internal sealed partial class SearchIndexer(
     {
         // Off the start-up path: the host is already serving when this runs.
         await Task.Yield();
+        await Common.Readiness.PlatformReadiness.WhenReadyAsync(readiness, stoppingToken);
         var listening = ForwardChangesAsync(stoppingToken);
         var evicting = EvictIdleAsync(stoppingToken);
         await ReopenStoredAsync(stoppingToken);

@@ -14,7 +14,8 @@ namespace Hatbox.Features.Flows.Engine;
 /// runs execute; a node that dies stops renewing, and another takes its runs over.
 /// </summary>
 internal sealed partial class RunDispatcher(
-    IServiceScopeFactory scopes, RunHost host, RunJournal journal, RunSlots slots, IOptions<FlowOptions> options, TimeProvider time, ILogger<RunDispatcher> logger)
+    IServiceScopeFactory scopes, RunHost host, RunJournal journal, RunSlots slots, IOptions<FlowOptions> options, TimeProvider time, ILogger<RunDispatcher> logger,
+    Common.Readiness.PlatformReadiness? readiness = null)
     : BackgroundService
 {
     readonly SemaphoreSlim _signal = new(0, 1);
@@ -57,6 +58,7 @@ internal sealed partial class RunDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
+        await Common.Readiness.PlatformReadiness.WhenReadyAsync(readiness, stoppingToken);
         await ReleaseOrphanedLeasesAsync(stoppingToken);
         var lastRenewal = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)

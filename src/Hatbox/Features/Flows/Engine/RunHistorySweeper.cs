@@ -5,11 +5,13 @@ using Microsoft.Extensions.Options;
 namespace Hatbox.Features.Flows.Engine;
 
 /// <summary>Deletes finished runs (and their step records) older than <see cref="FlowOptions.HistoryDays"/>, hourly.</summary>
-internal sealed partial class RunHistorySweeper(IServiceScopeFactory scopes, IOptions<FlowOptions> options, TimeProvider time, ILogger<RunHistorySweeper> logger)
+internal sealed partial class RunHistorySweeper(IServiceScopeFactory scopes, IOptions<FlowOptions> options, TimeProvider time, ILogger<RunHistorySweeper> logger,
+    Common.Readiness.PlatformReadiness? readiness = null)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await Common.Readiness.PlatformReadiness.WhenReadyAsync(readiness, stoppingToken);
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
         do
         {
