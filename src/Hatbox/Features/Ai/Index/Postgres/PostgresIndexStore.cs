@@ -292,6 +292,26 @@ internal sealed class PostgresIndexStore(
         return await command.ExecuteScalarAsync(cancellationToken) is long rows ? rows : 0;
     }
 
+    /// <summary>The move from an embedded installation: adds <paramref name="rows"/> to a month's embedded rows as the source counted them.</summary>
+    public async Task AddEmbeddedRowsAsync(string month, long rows, CancellationToken cancellationToken)
+    {
+        await EnsureAsync(cancellationToken);
+        await using var command = source.CreateCommand(
+            $"INSERT INTO {S}.embedded_rows (month, rows) VALUES ($1, $2) ON CONFLICT (month) DO UPDATE SET rows = {S}.embedded_rows.rows + excluded.rows");
+        command.Parameters.Add(new() { Value = month });
+        command.Parameters.Add(new() { Value = rows });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The move's verification: how many keyword rows (one per row and text column) the table has.</summary>
+    public async Task<long> KeywordRowsAsync(string table, CancellationToken cancellationToken)
+    {
+        await EnsureAsync(cancellationToken);
+        await using var command = source.CreateCommand($"SELECT count(*) FROM {S}.keywords WHERE tbl = $1");
+        command.Parameters.Add(new() { Value = table });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     /// <summary>
     /// A session advisory lock on a connection of its own, held for the whole pass: a node that
     /// dies mid-pass drops the connection, and with it the lock, so another node takes over.
