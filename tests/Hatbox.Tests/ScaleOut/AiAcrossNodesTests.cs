@@ -35,6 +35,10 @@ public sealed class AiAcrossNodesTests : IAsyncLifetime
         ScaleOutStores.RequirePostgres();
         _connection = await ScaleOutStores.CreateDatabaseAsync(_database);
         _environment = ScaleOutStores.NodeEnvironment(_connection);
+        // Tombstones pruned a second after the delete, by a round every second: a copy that was not
+        // searched meanwhile is older than the pruned deletions (the default keeps them ten minutes).
+        _environment["HATBOX__Ai__Tombstones__RetentionSeconds"] = "1";
+        _environment["HATBOX__Ai__Tombstones__PruneIntervalSeconds"] = "1";
         await StartNodesAsync();
     }
 
@@ -102,6 +106,40 @@ public sealed class AiAcrossNodesTests : IAsyncLifetime
         var vectors = (await health.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("services").GetProperty("vectors").GetString();
         Assert.Equal(await HasPgvectorAsync() ? "pgvector" : "in-process", vectors);
     }
+
+    [Fact]
+    public async Task ACopyOlderThanThePrunedTombstonesIsLoadedAgainInFull()
+    {
+        var key = await BootstrapAsync("prune");
+        using var a = _nodes[0].CreateClient();
+        using var b = _nodes[1].CreateClient();
+        await OkAsync(a, "/db/query", key, new { query = "CREATE TABLE items (id bigserial PRIMARY KEY, name text NOT NULL)" });
+        foreach (var item in Items.Take(6))
+            await OkAsync(a, "/db/insert", key, new { table = "items", data = new { name = item } });
+        await Task.WhenAll(SearchUntilReadyAsync(a, key, "music"), SearchUntilReadyAsync(b, key, "music"));
+        Assert.Equal(6, Indexed(await SearchUntilReadyAsync(b, key, "music")));
+
+        // Two deletes through A; B is not searched meanwhile, so its copy stays at the version before them.
+        await OkAsync(a, "/db/query", key, new { query = "DELETE FROM items WHERE id IN (1, 4)" });
+        await GoneWithinAsync(a, key, "noise cancelling headphones", Items[0]);
+        var schema = await ScalarTextAsync("SELECT schema_name FROM hatbox_ai.stores");
+        var watch = Stopwatch.StartNew();
+        while (await ScalarLongAsync($"SELECT count(*) FROM \"{schema}\".vectors WHERE deleted") > 0)
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), "the tombstones were not pruned");
+            await Task.Delay(200, Ct);
+        }
+        Assert.True(await ScalarLongAsync($"SELECT coalesce(max(through), 0) FROM \"{schema}\".pruned") > 0);
+
+        // B's copy is older than the pruned deletions: loading the rows since its version would miss
+        // them, so it loads every live row again at once and forgets the two.
+        var body = await OkAsync(b, "/db/semantic-search", key, new { table = "items", query = "noise cancelling headphones", limit = 10 });
+        Assert.Equal(4, Indexed(body));
+        Assert.DoesNotContain(body.GetProperty("results").EnumerateArray(), r => r.GetProperty("record").GetProperty("name").GetString() == Items[0]);
+        Assert.Equal(6, await EmbeddedRowsAsync());
+    }
+
+    static long Indexed(JsonElement search) => search.GetProperty("_meta").GetProperty("index_status").GetProperty("indexed").GetInt64();
 
     [Fact]
     public async Task AnotherWorkspaceSeesNoneOfTheVectorsAndNoTenantRoleCanReadThem()
@@ -196,6 +234,14 @@ public sealed class AiAcrossNodesTests : IAsyncLifetime
         await connection.OpenAsync(Ct);
         await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_extension WHERE extname = 'vector'", connection);
         return (long)(await command.ExecuteScalarAsync(Ct))! > 0;
+    }
+
+    async Task<long> ScalarLongAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connection);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync(Ct))!;
     }
 
     async Task<string> ScalarTextAsync(string sql)

@@ -146,6 +146,78 @@ public sealed class MoveToTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASearchIndexMovesWithItsTableSoSearchAnswersAtOnceWithoutEmbeddingAgain()
+    {
+        string[] items =
+        [
+            "Wireless headphones with noise cancelling", "Cast iron skillet for searing", "Garden hose with spray nozzle",
+            "Trail running shoes", "Acoustic guitar with steel strings", "Ceramic chef knife HB-77431",
+        ];
+        var key = (await HatboxProcess.AdminAsync(_data, "admin", "bootstrap", "--email", "search@example.test",
+            "--password", "a long test password", "--org", "Searchers", "--workspace", "searchers")).GetProperty("apiKey").GetString()!;
+        await using (var embedded = await HatboxProcess.StartAsync(_data))
+        {
+            using var client = embedded.CreateClient();
+            var db = new DbClient(client, key);
+            await db.QueryOkAsync("CREATE TABLE Products (id INTEGER PRIMARY KEY, Name TEXT NOT NULL)");
+            foreach (var item in items)
+                await db.QueryOkAsync("INSERT INTO Products (Name) VALUES ($1)", DbClient.Positional(item));
+            var ready = await SearchAsync(db, "Products", "string instrument for music");
+            for (var attempt = 0; ready.GetProperty("_meta").GetProperty("index_status").GetProperty("state").GetString() != "ready"; attempt++)
+            {
+                Assert.True(attempt < 300, "the embedded server never finished indexing");
+                await Task.Delay(100, Ct);
+                ready = await SearchAsync(db, "Products", "string instrument for music");
+            }
+        }
+
+        var (exit, output, errors) = await HatboxProcess.RunAdminAsync(_data, "admin", "move-to", "--config", _config);
+        Assert.True(exit == 0, errors + output);
+        var report = JsonDocument.Parse(output).RootElement;
+        Assert.True(report.GetProperty("verified").GetBoolean());
+        var index = report.GetProperty("indexes").EnumerateArray().Single();
+        var vectors = index.GetProperty("tables").GetProperty("products");
+        Assert.Equal(items.Length, vectors.GetProperty("targetRows").GetInt64());
+        Assert.True(vectors.GetProperty("matches").GetBoolean());
+        Assert.DoesNotContain(report.GetProperty("notMoved").EnumerateArray(), n => n.GetString()!.Contains(".ai-index", StringComparison.Ordinal));
+        // The month's embedded rows came along with the vectors.
+        var schema = index.GetProperty("schema").GetString()!;
+        Assert.Equal(items.Length, await EmbeddedRowsAsync(schema));
+
+        await using (var node = await ScaleOutNode.StartAsync(_environment))
+        {
+            using var client = node.CreateClient();
+            var db = new DbClient(client, key);
+            // The first search through the node already answers from the moved vectors: nothing to wait for.
+            var first = await SearchAsync(db, "products", "string instrument for music");
+            Assert.Equal(items[4], first.GetProperty("results")[0].GetProperty("record").GetProperty("name").GetString());
+            var hybrid = await db.OkAsync(HttpMethod.Post, "/db/hybrid-search",
+                new { table = "products", query = "HB-77431", limit = 3, keyword_weight = 0.5, semantic_weight = 0.5 });
+            Assert.Equal(items[5], hybrid.GetProperty("results")[0].GetProperty("record").GetProperty("name").GetString());
+            // The node's pass over the table finds every row's hash stored: it embeds none of them again.
+            for (var attempt = 0; first.GetProperty("_meta").GetProperty("index_status").GetProperty("state").GetString() != "ready"; attempt++)
+            {
+                Assert.True(attempt < 300, "the node never finished its pass");
+                await Task.Delay(100, Ct);
+                first = await SearchAsync(db, "products", "string instrument for music");
+            }
+            Assert.Equal(items.Length, first.GetProperty("_meta").GetProperty("index_status").GetProperty("indexed").GetInt64());
+            Assert.Equal(items.Length, await EmbeddedRowsAsync(schema));
+        }
+    }
+
+    static Task<JsonElement> SearchAsync(DbClient db, string table, string query) =>
+        db.OkAsync(HttpMethod.Post, "/db/semantic-search", new { table, query, limit = 3 });
+
+    async Task<long> EmbeddedRowsAsync(string schema)
+    {
+        await using var connection = new NpgsqlConnection(await ScaleOutStores.CreateDatabaseAsync(_database));
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand($"SELECT coalesce(sum(rows), 0)::int8 FROM \"{schema}\".embedded_rows", connection);
+        return (long)(await command.ExecuteScalarAsync(Ct))!;
+    }
+
+    [Fact]
     public async Task ASourceWithAViewATriggerOrAnUnreadableDatabaseIsRefusedBeforeAnythingIsWritten()
     {
         await HatboxProcess.AdminAsync(_data, "admin", "bootstrap", "--email", "refused@example.test",

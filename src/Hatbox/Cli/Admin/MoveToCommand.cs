@@ -68,6 +68,13 @@ internal static class MoveToCommand
                 Console.WriteLine($"tenant {tenant.WorkspaceId}/{tenant.Environment} {table}: {counts.TargetRows}/{counts.Rows} rows{(counts.Matches ? "" : " MISMATCH")}");
             }
         }
+        foreach (var index in report.Indexes)
+        {
+            foreach (var (table, counts) in index.Tables)
+            {
+                Console.WriteLine($"search index {index.WorkspaceId}/{index.Environment} {table}: {counts.TargetRows}/{counts.Rows} rows{(counts.Matches ? "" : " MISMATCH")}");
+            }
+        }
         Console.WriteLine($"files: {report.Files.Count} ({report.Files.Bytes} bytes)");
         foreach (var item in report.NotMoved)
         {

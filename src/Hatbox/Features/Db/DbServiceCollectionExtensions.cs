@@ -20,10 +20,14 @@ internal static class DbServiceCollectionExtensions
         // through it reaches the change feed (the AI indexer's), whichever engine ran it.
         services.AddSingleton<ITenantDatabaseProvider>(provider => new ChangeFeedTenantDatabaseProvider(
             provider.GetRequiredService<IOptions<TenantStoreOptions>>().Value.UsesPostgres
-                ? provider.GetRequiredService<PostgresTenantDatabaseProvider>()
+                ? new SpaceReclaimingTenantDatabaseProvider(provider.GetRequiredService<PostgresTenantDatabaseProvider>(),
+                    provider.GetRequiredService<PostgresSpaceReclaimer>())
                 : provider.GetRequiredService<SqliteTenantDatabaseProvider>(),
             provider.GetRequiredService<ITenantChangeFeed>()));
         services.AddSingleton<DbStorageGate>();
+        // Deletes give space back on PostgreSQL too (VACUUM in the background, see the class).
+        services.AddSingleton<PostgresSpaceReclaimer>();
+        services.AddHostedService(provider => provider.GetRequiredService<PostgresSpaceReclaimer>());
         services.AddSingleton<DbAdmission>();
         services.AddSingleton<DbAdmissionFilter>();
         // The tenant databases' share of the storage quota, measured as the engine stores them.

@@ -44,6 +44,9 @@ internal sealed class DbStorageGate(PlanCatalog plans, IOptions<DbOptions> optio
             $"This organization's plan stores up to {limit} bytes and {after - growth} are in use.");
     }
 
+    /// <summary>Drops the organization's measurement, so its next write measures again (after space was given back).</summary>
+    public void Forget(string organizationId) => _measured.TryRemove(organizationId, out _);
+
     /// <summary>The plan's storage left to <paramref name="caller"/>'s organization, for one statement while it runs.</summary>
     public IStorageAllowance AllowanceFor(ApiCaller caller) => new Allowance(this, caller.OrganizationId, plans.Get(caller.Plan).StorageBytes);
 

@@ -1,3 +1,4 @@
+using Hatbox.Features.Db;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,6 +18,7 @@ internal sealed class InstallationMove(string dataDirectory, MoveTarget target)
         await CheckSourceAsync(platform, cancellationToken);
         using var tenants = new TenantMove(dataDirectory, target.Tenants, target.Db);
         var files = new FileMove(dataDirectory, target.Storage.S3);
+        await using var indexes = new IndexMove(dataDirectory, target.Tenants);
 
         var problems = new List<string>();
         var notMoved = new List<string>();
@@ -25,10 +27,12 @@ internal sealed class InstallationMove(string dataDirectory, MoveTarget target)
         {
             throw MoveFailure.CannotMove("The source holds what cannot move; nothing was written:\n  " + string.Join("\n  ", problems));
         }
+        var indexSources = indexes.Scan(tenantSources, notMoved);
         var fileList = await files.ScanAsync(cancellationToken);
 
         await platform.PrepareTargetAsync(cancellationToken);
         await tenants.PrepareTargetAsync(tenantSources, cancellationToken);
+        await indexes.PrepareTargetAsync(indexSources, cancellationToken);
         await files.PrepareTargetAsync(cancellationToken);
 
         progress("copying the platform tables");
@@ -38,6 +42,12 @@ internal sealed class InstallationMove(string dataDirectory, MoveTarget target)
         {
             progress($"copying {tenant.Label} ({tenant.Tables.Count} tables)");
             tenantSums.Add(await tenants.CopyAsync(tenant, cancellationToken));
+        }
+        var indexSums = new List<IndexSums>();
+        foreach (var index in indexSources)
+        {
+            progress($"copying the search index of tenant {index.WorkspaceId}/{index.Environment.Name()}");
+            indexSums.Add(await indexes.CopyAsync(index, cancellationToken));
         }
         progress($"copying {fileList.Count} files");
         var hashes = await files.CopyAsync(fileList, cancellationToken);
@@ -49,12 +59,19 @@ internal sealed class InstallationMove(string dataDirectory, MoveTarget target)
         {
             tenantReports.Add(await tenants.VerifyAsync(tenantSources[i], tenantSums[i], cancellationToken));
         }
+        var indexReports = new List<IndexReport>();
+        for (var i = 0; i < indexSources.Count; i++)
+        {
+            indexReports.Add(await indexes.VerifyAsync(indexSources[i], indexSums[i], cancellationToken));
+        }
         var wrongFiles = await files.VerifyAsync(fileList, hashes, cancellationToken);
         var mismatches = platformReport.Where(t => !t.Value.Matches).Select(t => $"platform table {t.Key}")
             .Concat(tenantReports.SelectMany(r => r.Tables.Where(t => !t.Value.Matches).Select(t => $"tenant {r.WorkspaceId}/{r.Environment} table {t.Key}")))
+            .Concat(indexReports.SelectMany(r => r.Tables.Where(t => !t.Value.Matches).Select(t => $"search index {r.WorkspaceId}/{r.Environment} {t.Key}")))
             .Concat(wrongFiles.Select(f => $"file {f}"))
             .ToList();
-        var report = new MoveReport(platformReport, tenantReports, new FilesReport(fileList.Count, fileList.Sum(f => f.Bytes)), notMoved, mismatches.Count == 0);
+        var report = new MoveReport(platformReport, tenantReports, new FilesReport(fileList.Count, fileList.Sum(f => f.Bytes)), indexReports, notMoved,
+            mismatches.Count == 0);
         return mismatches.Count == 0
             ? report
             : throw new MoveMismatch(report, "The copy differs from the source in: " + string.Join(", ", mismatches));

@@ -5,6 +5,7 @@ internal sealed record MoveReport(
     IReadOnlyDictionary<string, TableReport> Platform,
     IReadOnlyList<TenantReport> Tenants,
     FilesReport Files,
+    IReadOnlyList<IndexReport> Indexes,
     IReadOnlyList<string> NotMoved,
     bool Verified);
 
@@ -17,3 +18,9 @@ internal sealed record TableReport(long Rows, long TargetRows, string Checksum, 
 internal sealed record TenantReport(string WorkspaceId, string Environment, string Schema, IReadOnlyDictionary<string, TableReport> Tables);
 
 internal sealed record FilesReport(long Count, long Bytes);
+
+/// <summary>
+/// One search index: per table its rows (key, hash, model, vector; checksummed), its keyword rows
+/// (<c>"name (keywords)"</c>) and the rows embedded each month (<c>"embedded_rows yyyy-MM"</c>), counted only.
+/// </summary>
+internal sealed record IndexReport(string WorkspaceId, string Environment, string Schema, IReadOnlyDictionary<string, TableReport> Tables);

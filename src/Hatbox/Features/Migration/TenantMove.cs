@@ -36,11 +36,7 @@ internal sealed class TenantMove(string dataDirectory, TenantStoreOptions store,
         {
             foreach (var file in folder.EnumerateFiles().OrderBy(f => f.Name, StringComparer.Ordinal))
             {
-                if (file.Extension == Ai.Index.Sqlite.SqliteIndexStores.IndexFileExtension)
-                {
-                    notMoved.Add($"{folder.Name}/{file.Name}: the AI search index (re-created by indexing the table again on the target)");
-                    continue;
-                }
+                // Search index files (.ai-index) move with IndexMove, into their companion schemas.
                 if (file.Extension != ".db")
                 {
                     continue;

@@ -20,7 +20,9 @@ internal interface IIndexStore
 
     /// <summary>
     /// The table's rows written after <paramref name="sinceVersion"/> (0: every live row), deletions
-    /// as <see cref="StoredRow.Deleted"/>, and the version they bring the caller to.
+    /// as <see cref="StoredRow.Deleted"/>, and the version they bring the caller to. A store that
+    /// forgets old deletions answers every live row instead, marked <see cref="StoredRows.Complete"/>,
+    /// when <paramref name="sinceVersion"/> is older than what it forgot.
     /// </summary>
     Task<StoredRows> LoadAsync(string table, long sinceVersion, CancellationToken cancellationToken);
 
@@ -69,6 +71,7 @@ internal sealed record IndexedTable(string Name, string? Columns);
 
 internal sealed record StoredRow(string Key, byte[] Hash, string Model, float[] Vector, bool Deleted = false);
 
-internal sealed record StoredRows(IReadOnlyList<StoredRow> Rows, long Version);
+/// <summary><paramref name="Complete"/>: every live row, not the rows since a version; the copy is replaced with these, not merged.</summary>
+internal sealed record StoredRows(IReadOnlyList<StoredRow> Rows, long Version, bool Complete = false);
 
 internal sealed record IndexUpsert(string Key, byte[] Hash, string Model, float[]? Vector, IReadOnlyList<(string Column, string Text)> Fields);

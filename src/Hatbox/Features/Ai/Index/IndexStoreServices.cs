@@ -15,6 +15,8 @@ internal static class IndexStoreServices
         services.AddSingleton<IIndexStores>(provider => provider.GetRequiredService<IOptions<TenantStoreOptions>>().Value.UsesPostgres
             ? provider.GetRequiredService<PostgresIndexStores>()
             : provider.GetRequiredService<SqliteIndexStores>());
+        services.AddOptions<TombstoneOptions>().BindConfiguration(TombstoneOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<TombstonePruner>();
         return services;
     }
 }

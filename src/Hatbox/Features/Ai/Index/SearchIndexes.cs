@@ -222,6 +222,17 @@ internal sealed class SearchIndexes(
     int Take(TableIndex index, StoredRows stored)
     {
         var added = 0;
+        if (stored.Complete && index.Hashes.Count > 0)
+        {
+            // Every live row: a key this copy has that is not among them was deleted.
+            var live = stored.Rows.Select(row => row.Key).ToHashSet(StringComparer.Ordinal);
+            foreach (var gone in index.Hashes.Keys.Where(key => !live.Contains(key)).ToList())
+            {
+                index.Hashes.Remove(gone);
+                index.Vectors.Remove(gone);
+                added--;
+            }
+        }
         var vectors = new List<(string, float[])>();
         foreach (var row in stored.Rows)
         {

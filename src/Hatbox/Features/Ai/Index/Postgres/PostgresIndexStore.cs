@@ -1,3 +1,4 @@
+using System.Data;
 using Hatbox.Features.Db;
 using Npgsql;
 using NpgsqlTypes;
@@ -11,7 +12,9 @@ namespace Hatbox.Features.Ai.Index.Postgres;
 /// tenant's own schema, never shows it. Every node reads and writes the same rows. Each write
 /// batch takes the next number of a sequence as its version, and deletions stay as tombstones
 /// with theirs, so a node brings its copy in memory up to date by loading only rows newer than
-/// the version it has. Keyword scores are BM25, computed here over the stored terms of the rows
+/// the version it has. Tombstones older than a bound are pruned (<see cref="PruneTombstonesAsync"/>),
+/// and <c>pruned</c> keeps the highest version pruned per table: a copy older than that may have
+/// missed a deletion, so it is loaded again in full instead (<see cref="LoadAsync"/>). Keyword scores are BM25, computed here over the stored terms of the rows
 /// that contain any query term, as FTS5 does it on SQLite (so a rare SKU still wins).
 /// </summary>
 internal sealed partial class PostgresIndexStore(
@@ -51,8 +54,16 @@ internal sealed partial class PostgresIndexStore(
                 CREATE SEQUENCE IF NOT EXISTS {S}.versions;
                 CREATE TABLE IF NOT EXISTS {S}.indexed_tables (name text PRIMARY KEY, columns text);
                 CREATE TABLE IF NOT EXISTS {S}.vectors (tbl text NOT NULL, key text NOT NULL, hash bytea NOT NULL, model text NOT NULL,
-                    vector {vectorType}, deleted boolean NOT NULL DEFAULT false, version bigint NOT NULL, PRIMARY KEY (tbl, key));
+                    vector {vectorType}, deleted boolean NOT NULL DEFAULT false, version bigint NOT NULL, deleted_at timestamptz,
+                    PRIMARY KEY (tbl, key));
                 CREATE INDEX IF NOT EXISTS vectors_by_version ON {S}.vectors (tbl, version);
+                DO $tombstones$ BEGIN
+                    -- Schemas made before tombstones were pruned: without a time, theirs are pruned at the first pass.
+                    IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '{S}.vectors'::regclass AND attname = 'deleted_at') THEN
+                        ALTER TABLE {S}.vectors ADD COLUMN deleted_at timestamptz;
+                    END IF;
+                END $tombstones$;
+                CREATE TABLE IF NOT EXISTS {S}.pruned (tbl text PRIMARY KEY, through bigint NOT NULL);
                 CREATE TABLE IF NOT EXISTS {S}.keywords (tbl text NOT NULL, key text NOT NULL, col text NOT NULL, content text NOT NULL,
                     terms text[] NOT NULL, length int NOT NULL, PRIMARY KEY (tbl, key, col));
                 CREATE INDEX IF NOT EXISTS keywords_by_term ON {S}.keywords USING gin (terms);
@@ -96,31 +107,78 @@ internal sealed partial class PostgresIndexStore(
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Rows newer than <paramref name="sinceVersion"/>, or, when that copy is older than the newest
+    /// pruned tombstone (it may have missed a deletion whose trace is gone), every live row with
+    /// <see cref="StoredRows.Complete"/> set, so the caller replaces its copy instead of merging.
+    /// The horizon and the rows are read in one snapshot, so a prune in between cannot slip through.
+    /// </summary>
     public async Task<StoredRows> LoadAsync(string table, long sinceVersion, CancellationToken cancellationToken)
     {
         await EnsureAsync(cancellationToken);
-        var live = sinceVersion <= 0 ? " AND NOT deleted" : "";
-        await using var command = source.CreateCommand(
-            $"SELECT key, hash, model, vector::real[], deleted, version FROM {S}.vectors WHERE tbl = $1 AND version > $2{live}");
+        await using var connection = await source.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        var (latest, through) = await VersionsAsync(connection, table, cancellationToken);
+        var complete = sinceVersion <= 0 || sinceVersion < through;
+        var which = complete ? "NOT deleted" : "version > $2";
+        await using var command = new NpgsqlCommand(
+            $"SELECT key, hash, model, vector::real[], deleted FROM {S}.vectors WHERE tbl = $1 AND {which}", connection);
         command.Parameters.Add(new() { Value = table });
-        command.Parameters.Add(new() { Value = sinceVersion });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!complete)
+            command.Parameters.Add(new() { Value = sinceVersion });
         var rows = new List<StoredRow>();
-        var version = sinceVersion;
-        while (await reader.ReadAsync(cancellationToken))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            var vector = reader.IsDBNull(3) ? [] : reader.GetFieldValue<float[]>(3);
-            rows.Add(new StoredRow(reader.GetString(0), reader.GetFieldValue<byte[]>(1), reader.GetString(2), vector, reader.GetBoolean(4)));
-            version = Math.Max(version, reader.GetInt64(5));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var vector = reader.IsDBNull(3) ? [] : reader.GetFieldValue<float[]>(3);
+                rows.Add(new StoredRow(reader.GetString(0), reader.GetFieldValue<byte[]>(1), reader.GetString(2), vector, reader.GetBoolean(4)));
+            }
         }
-        return new StoredRows(rows, version);
+        await transaction.CommitAsync(cancellationToken);
+        // The snapshot's version, tombstones and the prune horizon included: a copy left below the
+        // horizon would be reloaded in full at every check.
+        return new StoredRows(rows, Math.Max(sinceVersion, Math.Max(latest, through)), complete);
     }
 
     public async Task<long> VersionAsync(string table, CancellationToken cancellationToken)
     {
         await EnsureAsync(cancellationToken);
-        await using var command = source.CreateCommand($"SELECT coalesce(max(version), 0) FROM {S}.vectors WHERE tbl = $1");
+        await using var connection = await source.OpenConnectionAsync(cancellationToken);
+        // With the horizon: when the newest rows were tombstones and are pruned, the table's version must not go back.
+        var (latest, through) = await VersionsAsync(connection, table, cancellationToken);
+        return Math.Max(latest, through);
+    }
+
+    async Task<(long Latest, long Through)> VersionsAsync(NpgsqlConnection connection, string table, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT coalesce((SELECT max(version) FROM {S}.vectors WHERE tbl = $1), 0), coalesce((SELECT through FROM {S}.pruned WHERE tbl = $1), 0)",
+            connection);
         command.Parameters.Add(new() { Value = table });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <summary>
+    /// Deletes the tombstones older than <paramref name="retention"/> and raises each table's
+    /// horizon to the highest version deleted, in one statement (so one transaction): a reader sees
+    /// both or neither. Answers how many tombstones went.
+    /// </summary>
+    public async Task<long> PruneTombstonesAsync(TimeSpan retention, CancellationToken cancellationToken)
+    {
+        await EnsureAsync(cancellationToken);
+        await using var command = source.CreateCommand($"""
+            WITH gone AS (
+                DELETE FROM {S}.vectors WHERE deleted AND (deleted_at IS NULL OR deleted_at < now() - make_interval(secs => $1))
+                RETURNING tbl, version),
+            raised AS (
+                INSERT INTO {S}.pruned (tbl, through) SELECT tbl, max(version) FROM gone GROUP BY tbl
+                ON CONFLICT (tbl) DO UPDATE SET through = greatest({S}.pruned.through, excluded.through))
+            SELECT count(*) FROM gone
+            """);
+        command.Parameters.Add(new() { Value = retention.TotalSeconds });
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -148,14 +206,15 @@ internal sealed partial class PostgresIndexStore(
         if (deletes.Count > 0)
         {
             batch.BatchCommands.Add(Command(
-                $"UPDATE {S}.vectors SET deleted = true, vector = NULL, version = $3 WHERE tbl = $1 AND key = ANY($2)", table, deletes.ToArray(), version));
+                $"UPDATE {S}.vectors SET deleted = true, vector = NULL, version = $3, deleted_at = now() WHERE tbl = $1 AND key = ANY($2)", table, deletes.ToArray(), version));
         }
         foreach (var upsert in upserts)
         {
             var vector = new NpgsqlParameter { Value = upsert.Vector is { Length: > 0 } v ? v : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Real };
             var insert = Command($"""
                 INSERT INTO {S}.vectors (tbl, key, hash, model, vector, deleted, version) VALUES ($1, $2, $3, $4, $5, false, $6)
-                ON CONFLICT (tbl, key) DO UPDATE SET hash = excluded.hash, model = excluded.model, vector = excluded.vector, deleted = false, version = excluded.version
+                ON CONFLICT (tbl, key) DO UPDATE SET hash = excluded.hash, model = excluded.model, vector = excluded.vector, deleted = false,
+                    deleted_at = NULL, version = excluded.version
                 """, table, upsert.Key, upsert.Hash, upsert.Model);
             insert.Parameters.Add(vector);
             insert.Parameters.Add(new NpgsqlParameter { Value = version });
@@ -231,6 +290,26 @@ internal sealed partial class PostgresIndexStore(
         await using var command = source.CreateCommand($"SELECT rows FROM {S}.embedded_rows WHERE month = $1");
         command.Parameters.Add(new() { Value = month });
         return await command.ExecuteScalarAsync(cancellationToken) is long rows ? rows : 0;
+    }
+
+    /// <summary>The move from an embedded installation: adds <paramref name="rows"/> to a month's embedded rows as the source counted them.</summary>
+    public async Task AddEmbeddedRowsAsync(string month, long rows, CancellationToken cancellationToken)
+    {
+        await EnsureAsync(cancellationToken);
+        await using var command = source.CreateCommand(
+            $"INSERT INTO {S}.embedded_rows (month, rows) VALUES ($1, $2) ON CONFLICT (month) DO UPDATE SET rows = {S}.embedded_rows.rows + excluded.rows");
+        command.Parameters.Add(new() { Value = month });
+        command.Parameters.Add(new() { Value = rows });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The move's verification: how many keyword rows (one per row and text column) the table has.</summary>
+    public async Task<long> KeywordRowsAsync(string table, CancellationToken cancellationToken)
+    {
+        await EnsureAsync(cancellationToken);
+        await using var command = source.CreateCommand($"SELECT count(*) FROM {S}.keywords WHERE tbl = $1");
+        command.Parameters.Add(new() { Value = table });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>
