@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using Hatbox.Common;
 using Hatbox.Common.Errors;
 using Hatbox.Common.Redis;
-using Hatbox.Features.Db;
 using Hatbox.Features.Db.Postgres;
 using Hatbox.Features.Storage;
 using Hatbox.Features.Storage.S3;
+using Microsoft.Extensions.Options;
 
 namespace Hatbox.Features.Health;
 
@@ -28,8 +28,10 @@ internal sealed partial class StoreHealth : PeriodicWorker
     public StoreHealth(IServiceProvider services, TimeProvider time, ILogger<StoreHealth> logger) : base(time)
     {
         _logger = logger;
-        if (services.GetRequiredService<ITenantDatabaseProvider>() is PostgresTenantDatabaseProvider tenants)
+        // By the engine chosen, not the seam's type: the seam is wrapped (change feed, space reclaim).
+        if (services.GetRequiredService<IOptions<TenantStoreOptions>>().Value.UsesPostgres)
         {
+            var tenants = services.GetRequiredService<PostgresTenantDatabaseProvider>();
             _probes[StoreNames.Tenants] = new(tenants.AnswersAsync, tenants.ClearPools, () => null);
         }
         if (services.GetService<RedisConnection>() is { } redis)
