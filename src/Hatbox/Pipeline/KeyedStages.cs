@@ -23,8 +23,7 @@ internal sealed class KeyedStages(
     RequestDelegate next,
     ApiKeyStage keys,
     OriginStage origins,
-    RateLimitStage limits,
-    QuotaStage quota,
+    AdmissionStage admission,
     IdempotencyStage idempotency,
     MeteringStage metering,
     TimeProvider time)
@@ -47,8 +46,7 @@ internal sealed class KeyedStages(
         try
         {
             refusal = await origins.CheckAsync(context, caller)
-                ?? await limits.TakeAsync(context, caller)
-                ?? await quota.AdmitAsync(context, caller, now);
+                ?? await admission.AdmitAsync(context, caller, now);
             if (refusal is not null)
             {
                 Features.Telemetry.HatboxMetrics.Refused(refusal.Code);

@@ -138,6 +138,18 @@ public sealed class PostgresTenantTests : IAsyncLifetime
         await db.QueryOkAsync("SELECT set_config('search_path', 'pg_catalog', false), set_config('statement_timeout', '0', false)");
 
         Assert.Empty(await db.RowsAsync("SELECT * FROM mine"));
+        // Every pooled connection (4 a tenant) changed by a statement, then read by the next ones:
+        // each statement starts from the connection's own settings again.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => db.QueryOkAsync(
+            "SELECT set_config('search_path', 'pg_catalog', false), set_config('statement_timeout', '0', false), set_config('lock_timeout', '0', false) FROM pg_sleep(0.05)")));
+        var settings = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => db.RowsAsync(
+            "SELECT current_setting('search_path') AS path, current_setting('statement_timeout') AS statement, current_setting('lock_timeout') AS lock FROM pg_sleep(0.05)")));
+        foreach (var row in settings.Select(rows => rows.Single()))
+        {
+            Assert.StartsWith("t_", row.GetProperty("path").GetString()!.Trim('"'), StringComparison.Ordinal);
+            Assert.Equal("1500ms", row.GetProperty("statement").GetString());
+            Assert.Equal("1500ms", row.GetProperty("lock").GetString());
+        }
         var watch = Stopwatch.StartNew();
         await DbClient.ErrorAsync(await db.QueryAsync("SELECT pg_sleep(30)"), HttpStatusCode.UnprocessableEntity, ErrorCodes.QueryTimeout);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");

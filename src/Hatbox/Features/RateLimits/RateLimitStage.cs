@@ -1,30 +1,17 @@
 using Hatbox.Common.Errors;
-using Hatbox.Features.ApiKeys;
-using Hatbox.Features.Plans;
 
 namespace Hatbox.Features.RateLimits;
 
 /// <summary>
-/// The rate-limit stage: each key and each organization may make its plan's requests per minute
-/// (token buckets). A refusal is <c>429 rate_limited</c> with <c>Retry-After</c>; the SDK retries it.
+/// The rate-limit stage's answer: each key and each organization may make its plan's requests per
+/// minute (token buckets, counted by <see cref="IAdmissionCounter"/>). A refusal is
+/// <c>429 rate_limited</c> with <c>Retry-After</c>; the SDK retries it.
 /// </summary>
-internal sealed class RateLimitStage(IRateLimitStore store, PlanCatalog plans)
+internal static class RateLimitStage
 {
-    /// <summary>Takes a token from the key's and the organization's buckets; null when both had one, else the refusal.</summary>
-    public async ValueTask<ApiError?> TakeAsync(HttpContext context, ApiCaller caller)
+    /// <summary>Writes the RateLimit headers of <paramref name="decision"/>; null when it allows the request, else the refusal.</summary>
+    public static ApiError? Answer(HttpContext context, RateLimitDecision decision)
     {
-        var perMinute = plans.Get(caller.Plan).RequestsPerMinute;
-        // Ids carry their kind (key_…, org_…), so they name their buckets as they are: no string per request.
-        var byKey = await store.TakeAsync(caller.KeyId, perMinute, context.RequestAborted);
-        var decision = byKey;
-        if (byKey.Allowed)
-        {
-            var byOrganization = await store.TakeAsync(caller.OrganizationId, perMinute, context.RequestAborted);
-            if (!byOrganization.Allowed || byOrganization.Remaining < byKey.Remaining)
-            {
-                decision = byOrganization;
-            }
-        }
         RateLimitHeaders.Write(context.Response, decision);
         if (decision.Allowed)
         {
@@ -32,6 +19,6 @@ internal sealed class RateLimitStage(IRateLimitStore store, PlanCatalog plans)
         }
         context.Response.Headers.RetryAfter = RateLimitHeaders.Seconds(decision.RetryAfterSeconds);
         return new ApiError(StatusCodes.Status429TooManyRequests, ErrorTypes.RateLimit, "rate_limited",
-            $"This plan allows {perMinute} requests per minute per key and per organization. Retry after {decision.RetryAfterSeconds} s.");
+            $"This plan allows {decision.Limit} requests per minute per key and per organization. Retry after {decision.RetryAfterSeconds} s.");
     }
 }

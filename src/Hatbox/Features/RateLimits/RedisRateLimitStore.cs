@@ -13,34 +13,43 @@ internal sealed class RedisRateLimitStore(RedisConnection redis) : IRateLimitSto
 {
     public const string KeyPrefix = "hatbox:rl:";
 
-    // KEYS[1] the bucket; ARGV[1] its capacity (= requests per minute).
+    // take(key, capacity, now): one token from the bucket at key, whose capacity is its requests per
+    // minute, at now (microseconds of Redis's clock, from redis_now()). Replies { allowed (1/0),
+    // remaining, seconds to full, retry after }. Shared by TakeScript and RedisAdmissionCounter's script.
     // A bucket refills completely within 60 s, so one idle that long is the same as a missing one:
     // the TTL drops it without changing any answer. Lua numbers are doubles, as TokenBucket's are;
     // replies are integers, so the rounding happens here, as TokenBucket does it.
-    internal const string TakeScript = """
-        local capacity = tonumber(ARGV[1])
-        local clock = redis.call('TIME')
-        local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
-        local state = redis.call('HMGET', KEYS[1], 'capacity', 'tokens', 'at')
-        local per_second = capacity / 60
-        local tokens = capacity
-        if tonumber(state[1]) == capacity then
-          local elapsed = math.max(0, now - tonumber(state[3])) / 1000000
-          tokens = math.min(capacity, tonumber(state[2]) + elapsed * per_second)
+    internal const string BucketFunctions = """
+        local function redis_now()
+          local clock = redis.call('TIME')
+          return tonumber(clock[1]) * 1000000 + tonumber(clock[2])
         end
-        local allowed = 0
-        if tokens >= 1 then
-          tokens = tokens - 1
-          allowed = 1
+        local function take(key, capacity, now)
+          local state = redis.call('HMGET', key, 'capacity', 'tokens', 'at')
+          local per_second = capacity / 60
+          local tokens = capacity
+          if tonumber(state[1]) == capacity then
+            local elapsed = math.max(0, now - tonumber(state[3])) / 1000000
+            tokens = math.min(capacity, tonumber(state[2]) + elapsed * per_second)
+          end
+          local allowed = 0
+          if tokens >= 1 then
+            tokens = tokens - 1
+            allowed = 1
+          end
+          redis.call('HSET', key, 'capacity', capacity, 'tokens', tokens, 'at', now)
+          redis.call('EXPIRE', key, 60)
+          local retry_after = 1
+          if allowed == 0 then
+            retry_after = math.max(1, math.ceil((1 - tokens) / per_second))
+          end
+          return { allowed, math.floor(tokens), math.ceil((capacity - tokens) / per_second), retry_after }
         end
-        redis.call('HSET', KEYS[1], 'capacity', capacity, 'tokens', tokens, 'at', now)
-        redis.call('EXPIRE', KEYS[1], 60)
-        local retry_after = 1
-        if allowed == 0 then
-          retry_after = math.max(1, math.ceil((1 - tokens) / per_second))
-        end
-        return { allowed, math.floor(tokens), math.ceil((capacity - tokens) / per_second), retry_after }
+
         """;
+
+    // KEYS[1] the bucket; ARGV[1] its capacity (= requests per minute).
+    internal const string TakeScript = BucketFunctions + "return take(KEYS[1], tonumber(ARGV[1]), redis_now())";
 
     public async ValueTask<RateLimitDecision> TakeAsync(string bucket, int perMinute, CancellationToken cancellationToken)
     {

@@ -59,6 +59,10 @@ internal sealed class RedisQuotaCounter(RedisConnection redis, IServiceScopeFact
         return count >= 0 ? count : await SeedAsync(key, organizationId, month, cancellationToken);
     }
 
+    /// <summary>Seeds a missing counter (RedisAdmissionCounter's script found none); one that exists wins.</summary>
+    internal Task<long> SeedAsync(string organizationId, string month, CancellationToken cancellationToken) =>
+        SeedAsync([Key(organizationId, month)], organizationId, month, cancellationToken);
+
     /// <summary>Sets the counter to the stored count unless it exists (then it wins); returns the counter.</summary>
     async Task<long> SeedAsync(RedisKey[] key, string organizationId, string month, CancellationToken cancellationToken)
     {
@@ -75,5 +79,5 @@ internal sealed class RedisQuotaCounter(RedisConnection redis, IServiceScopeFact
         return (left > TimeSpan.Zero ? left : TimeSpan.Zero) + AfterMonthEnd;
     }
 
-    static RedisKey Key(string organizationId, string month) => KeyPrefix + organizationId + ":" + month;
+    internal static RedisKey Key(string organizationId, string month) => KeyPrefix + organizationId + ":" + month;
 }

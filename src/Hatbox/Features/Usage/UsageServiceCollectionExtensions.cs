@@ -18,15 +18,17 @@ internal static class UsageServiceCollectionExtensions
             services.AddSingleton<RedisConnection>();
             services.AddHostedService(provider => provider.GetRequiredService<RedisConnection>());
             services.AddSingleton<IRateLimitStore, RedisRateLimitStore>();
-            services.AddSingleton<IQuotaCounter, RedisQuotaCounter>();
+            services.AddSingleton<RedisQuotaCounter>();
+            services.AddSingleton<IQuotaCounter>(provider => provider.GetRequiredService<RedisQuotaCounter>());
+            services.AddSingleton<IAdmissionCounter, RedisAdmissionCounter>();
         }
         else
         {
             services.AddSingleton<IRateLimitStore, InProcessRateLimitStore>();
             services.AddSingleton<IQuotaCounter, InProcessQuotaCounter>();
+            services.AddSingleton<IAdmissionCounter, SeparateAdmissionCounter>();
         }
-        services.AddSingleton<RateLimitStage>();
-        services.AddSingleton<QuotaStage>();
+        services.AddSingleton<AdmissionStage>();
         services.AddSingleton<MeteringStage>();
         services.AddSingleton<QuotaNotices>();
         services.AddSingleton<UsageWriter>();

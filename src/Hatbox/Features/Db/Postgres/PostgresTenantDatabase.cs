@@ -8,9 +8,9 @@ namespace Hatbox.Features.Db.Postgres;
 
 /// <summary>
 /// One workspace's schema in one environment, reached only as the tenant's own login role. Every
-/// request is one transaction that first pins <c>search_path</c> and the timeouts with
-/// <c>SET LOCAL</c> (whatever an earlier statement on the pooled connection set), then runs exactly
-/// one statement through the extended protocol, which refuses a second one, and commits.
+/// request runs exactly one statement through the extended protocol, which refuses a second one, on
+/// a connection whose <c>search_path</c> and timeouts are pinned by its startup options and restored
+/// by the pool's reset whatever an earlier statement set (<see cref="RunAloneAsync"/>).
 /// </summary>
 internal sealed class PostgresTenantDatabase(
     PostgresTenantProvisioner provisioner, string workspaceId, DbEnvironment environment, DbOptions options) : ITenantDatabase, IAsyncDisposable
@@ -134,34 +134,12 @@ internal sealed class PostgresTenantDatabase(
         {
             var source = await SourceAsync(cancellationToken);
             await using var connection = await source.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var timeout = options.QueryTimeoutMilliseconds;
-            // The pins go in the same batch as the statement, ahead of it, so BEGIN, the pins and the
-            // statement reach the server in one round trip (a point read is then two, with COMMIT, not
-            // three: bench/README.md "Scale-out"). They are SET LOCAL in the same transaction, so they
-            // hold for the statement exactly as a command of their own did. None of them answers rows,
-            // so the reader opens on the statement's result.
-            await using var batch = new NpgsqlBatch(connection, transaction)
-            {
-                // Behind statement_timeout, which a statement could change for later ones: a client-side
-                // deadline that cancels on the server too.
-                Timeout = (int)Math.Ceiling(timeout / 1000.0) + 1,
-            };
-            if (readOnly)
-            {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand("SET TRANSACTION READ ONLY"));
-            }
-            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL search_path = \"{_schema}\""));
-            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL statement_timeout = {timeout}"));
-            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL lock_timeout = {timeout}"));
-            // Each batch command is one Parse of the extended protocol, which takes one statement only:
-            // "SELECT 1; RESET ROLE" fails on the server as well as in our checks.
-            var command = new NpgsqlBatchCommand(sql);
-            command.Parameters.AddRange(parameters.ToArray());
-            batch.BatchCommands.Add(command);
-            var result = await ReadAsync(batch, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
+            // Behind statement_timeout, which a statement could change for later ones: a client-side
+            // deadline that cancels on the server too.
+            var deadlineSeconds = (int)Math.Ceiling(options.QueryTimeoutMilliseconds / 1000.0) + 1;
+            return readOnly
+                ? await RunReadOnlyAsync(connection, sql, parameters, deadlineSeconds, cancellationToken)
+                : await RunAloneAsync(connection, sql, parameters, deadlineSeconds, cancellationToken);
         }
         catch (PostgresException e)
         {
@@ -179,9 +157,53 @@ internal sealed class PostgresTenantDatabase(
         }
     }
 
-    async Task<QueryResult> ReadAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// One statement, alone: one round trip, no <c>BEGIN</c>/<c>COMMIT</c>. The server runs it in a
+    /// transaction of its own (committed before it answers, or rolled back whole), and the extended
+    /// protocol's one Parse refuses a second statement ("SELECT 1; RESET ROLE"). What the pins of a
+    /// transaction gave, the connection gives: <c>search_path</c>, <c>statement_timeout</c> and
+    /// <c>lock_timeout</c> are its startup options (PostgresTenantProvisioner), and Npgsql resets the
+    /// session (<c>RESET ALL</c> with the rest of <c>DISCARD ALL</c>) when it comes back from the pool, so a
+    /// <c>set_config(…, false)</c> lasts no longer than the statement that made it.
+    /// </summary>
+    async Task<QueryResult> RunAloneAsync(
+        NpgsqlConnection connection, string sql, List<NpgsqlParameter> parameters, int deadlineSeconds, CancellationToken cancellationToken)
     {
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = deadlineSeconds };
+        command.Parameters.AddRange(parameters.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var result = await ReadAsync(reader, cancellationToken);
+        result.Changes = Math.Max(0, reader.RecordsAffected);
+        return result;
+    }
+
+    /// <summary>Generated SQL: a <c>READ ONLY</c> transaction, with the pins as <c>SET LOCAL</c>s in the statement's batch.</summary>
+    async Task<QueryResult> RunReadOnlyAsync(
+        NpgsqlConnection connection, string sql, List<NpgsqlParameter> parameters, int deadlineSeconds, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var timeout = options.QueryTimeoutMilliseconds;
+        await using var batch = new NpgsqlBatch(connection, transaction) { Timeout = deadlineSeconds };
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET TRANSACTION READ ONLY"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL search_path = \"{_schema}\""));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL statement_timeout = {timeout}"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL lock_timeout = {timeout}"));
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters.ToArray());
+        batch.BatchCommands.Add(command);
+        QueryResult result;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            // None of the pins answers rows, so the reader opens on the statement's result.
+            result = await ReadAsync(reader, cancellationToken);
+        }
+        result.Changes = Math.Max(0, batch.BatchCommands[^1].RecordsAffected);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    async Task<QueryResult> ReadAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
         var columns = new string[reader.FieldCount];
         for (var i = 0; i < columns.Length; i++)
         {
@@ -205,7 +227,6 @@ internal sealed class PostgresTenantDatabase(
             result.Rows.Add(row);
         }
         await reader.CloseAsync();
-        result.Changes = Math.Max(0, batch.BatchCommands[^1].RecordsAffected);
         return result;
     }
 

@@ -61,6 +61,13 @@ internal sealed class PostgresTenantProvisioner(TenantStoreOptions store, DbOpti
             Username = role,
             Password = password,
             SearchPath = role,
+            // This node's timeouts as the session's own settings (they win over the role's defaults,
+            // which another node's configuration may have written); RESET ALL returns to them.
+            Options = $"-c statement_timeout={timeout} -c lock_timeout={timeout}",
+            // The pool resets each connection it hands out again (DISCARD ALL, or RESET ALL and the rest
+            // of it when statements are prepared): PostgresTenantDatabase runs statements without
+            // SET LOCAL pins and relies on it. Npgsql's default, stated so nobody turns it off.
+            NoResetOnClose = false,
             MaxPoolSize = store.MaxConnectionsPerTenant,
             // A tenant's connections are closed soon after its last request; roles are many, connections dear.
             ConnectionIdleLifetime = 30,
