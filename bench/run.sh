@@ -6,6 +6,8 @@
 #   ROUNDS=40 bash bench/run.sh       # more rounds (a steadier median)
 #   DURATION=6 bash bench/run.sh      # longer runs
 #   METRICS=compare bash bench/run.sh # only the authenticated pipeline, with metrics on and off, both against the baseline
+#   COMPARE=DIR bash bench/run.sh     # only the authenticated pipeline, this tree's build against the one in DIR
+#                                     # (a copy of artifacts/bin/Hatbox/release made before a change)
 #   SCENARIOS="authentication db_insert" bash bench/run.sh   # only these (health authentication
 #                                     # db_point_read db_insert); the default runs every one
 #   SCENARIOS=semantic_search bash bench/run.sh   # /db/semantic-search over 100,000 rows (issue 18), only
@@ -147,6 +149,10 @@ echo "wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s runs, $ROUNDS rounds; $(nproc)
 echo "hatbox logging: ${HATBOX__Logging__LogLevel__Default:-default (access log on)}, stdout to a file"
 if [[ ${METRICS:-} == compare ]]; then
   source bench/metrics-compare.sh
+  exit 0
+fi
+if [[ -n ${COMPARE:-} ]]; then
+  source bench/build-compare.sh
   exit 0
 fi
 selected health && measure health /health "" 90

@@ -25,6 +25,10 @@ internal sealed class RequestContextMiddleware(RequestDelegate next, AccessLog a
         }
         finally
         {
+            // A billed answer written while its count was being synced leaves when this returns (Kestrel
+            // flushes it then): it waits here, where only the outermost stages' frames are parked. A count
+            // taken after this (a bodiless answer Kestrel starts itself) is waited for by Kestrel.
+            await Features.Usage.MeteredRequest.WhenCountedAsync(context);
             var elapsed = Stopwatch.GetElapsedTime(started);
             accessLog.Write(context.Request.Method, context.Request.Path.Value ?? "/", context.Response.StatusCode, elapsed, requestId);
             Features.Telemetry.HatboxMetrics.RequestEnded(context, elapsed);

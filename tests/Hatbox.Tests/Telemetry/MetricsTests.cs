@@ -82,6 +82,8 @@ public sealed class MetricsTests() : ServerTest(Settings)
         Assert.True(Moved("db_client_operation_duration_seconds_count", ("error_type", ErrorCodes.QueryTimeout)) >= 1);
         Assert.True(Moved("hatbox_db_query_timeouts_total", ("db_system_name", "sqlite")) >= 1);
         Assert.True(Moved("hatbox_storage_upload_size_bytes_total") >= bytes.Length);
+        // The billed requests above were each answered after a flush of the usage journal.
+        Assert.True(Moved("hatbox_usage_journal_flushes_total") >= 1);
         // The queue gauges are there on every scrape.
         Assert.True(after.Has("hatbox_usage_pending"));
         Assert.True(after.Has("hatbox_embeddings_changes_pending"));

@@ -63,6 +63,65 @@ public sealed class UsageDurabilityTests
         }
     }
 
+    [Theory]
+    [InlineData("writer")] // POST /authentication: the answer is serialized while its count is flushed
+    [InlineData("large")] // a /db/query answer past the bytes an answer may hold back
+    [InlineData("stream")] // an idempotent /db/query: the captured answer is copied to the body stream
+    public async Task NoByteOfAnAnswerLeavesWhileItsCountIsBeingFlushed(string path)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await TestServer.StartAsync();
+        using var client = server.CreateClient();
+        var tenant = await TestTenant.CreateAsync(server);
+        var journal = server.Services.GetRequiredService<UsageRecorder>().Journal;
+        // Once unheld first: a cold server's first answer (compiling, pinning the API version) can take longer than the wait below.
+        using (var warm = await client.SendAsync(HeldRequest(path, tenant.ApiKey), ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+        using var held = new ManualResetEventSlim(false);
+        journal.BeforeFlush = () => held.Wait(TimeSpan.FromSeconds(30), CancellationToken.None);
+        try
+        {
+            using var request = HeldRequest(path, tenant.ApiKey);
+            // Headers read: the task completes with the answer's first bytes, not its end.
+            var sending = client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            var first = await Task.WhenAny(sending, Task.Delay(TimeSpan.FromMilliseconds(700), ct));
+            Assert.NotSame(sending, first);
+            held.Set();
+            using var response = await sending;
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            Assert.True(path != "large" || body.Length > 80_000, "the large answer is past the hold limit");
+        }
+        finally
+        {
+            journal.BeforeFlush = null;
+            held.Set();
+        }
+    }
+
+    static HttpRequestMessage HeldRequest(string path, string apiKey)
+    {
+        var request = path == "writer"
+            ? new HttpRequestMessage(HttpMethod.Post, "/authentication")
+            : new HttpRequestMessage(HttpMethod.Post, "/db/query")
+            {
+                Content = new StringContent(
+                    path == "large" ? """{"query":"SELECT hex(zeroblob(41000)) AS s"}""" : """{"query":"SELECT 1 AS one"}""",
+                    Encoding.UTF8, "application/json"),
+            };
+        // HTTP/1.1, as the SDK and wrk speak: the protocol whose answers are written while their count is flushed.
+        request.Version = HttpVersion.Version11;
+        request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        request.Headers.Authorization = new("Bearer", apiKey);
+        if (path == "stream")
+        {
+            request.Headers.Add("Idempotency-Key", "held-" + Guid.NewGuid().ToString("N"));
+        }
+        return request;
+    }
+
     [Fact]
     public async Task ACrashAfterAFoldReplaysOnlyWhatTheFoldDidNotCover()
     {

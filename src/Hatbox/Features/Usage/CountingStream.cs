@@ -1,7 +1,10 @@
 namespace Hatbox.Features.Usage;
 
-/// <summary>A stream that counts the bytes read from or written to the one it wraps, for metering.</summary>
-internal sealed class CountingStream(Stream inner, Action<long>? wrote = null) : Stream
+/// <summary>
+/// A stream that counts the bytes read from or written to the one it wraps, for metering; writes
+/// and flushes first wait for <paramref name="beforeWrite"/> when given (a billed answer's count being synced).
+/// </summary>
+internal sealed class CountingStream(Stream inner, Action<long>? wrote = null, Func<Task>? beforeWrite = null) : Stream
 {
     long _read;
 
@@ -26,28 +29,52 @@ internal sealed class CountingStream(Stream inner, Action<long>? wrote = null) :
 
     public override void Write(byte[] buffer, int offset, int count)
     {
+        beforeWrite?.Invoke().GetAwaiter().GetResult();
         wrote?.Invoke(count);
         inner.Write(buffer, offset, count);
     }
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
+        beforeWrite?.Invoke().GetAwaiter().GetResult();
         wrote?.Invoke(buffer.Length);
         inner.Write(buffer);
     }
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (beforeWrite?.Invoke() is { IsCompleted: false } sync)
+        {
+            return WriteAfterAsync(sync, buffer, cancellationToken);
+        }
         wrote?.Invoke(buffer.Length);
         return inner.WriteAsync(buffer, cancellationToken);
+    }
+
+    async ValueTask WriteAfterAsync(Task before, ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
+        await before;
+        wrote?.Invoke(buffer.Length);
+        await inner.WriteAsync(buffer, cancellationToken);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Flush() => inner.Flush();
+    public override void Flush()
+    {
+        beforeWrite?.Invoke().GetAwaiter().GetResult();
+        inner.Flush();
+    }
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (beforeWrite is not null)
+        {
+            await beforeWrite();
+        }
+        await inner.FlushAsync(cancellationToken);
+    }
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 

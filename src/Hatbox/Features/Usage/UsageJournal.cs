@@ -53,6 +53,9 @@ internal sealed class UsageJournal : IDisposable
     /// <summary>Flushes to disk so far: the countable seam tests use to prove a count was synced before its answer.</summary>
     public long Syncs => Interlocked.Read(ref _syncs);
 
+    /// <summary>Runs on the syncer before each flush: a seam tests use to hold a flush and show that no answer leaves meanwhile.</summary>
+    internal Action? BeforeFlush { get; set; }
+
     /// <summary>The segment numbers on disk, oldest first.</summary>
     public IReadOnlyList<long> Segments() =>
         [.. Directory.EnumerateFiles(_folder, "*" + SegmentSuffix)
@@ -127,6 +130,7 @@ internal sealed class UsageJournal : IDisposable
         var record = Encode(counts);
         RandomAccess.Write(_segment!, record, _segmentLength);
         _segmentLength += record.Length;
+        BeforeFlush?.Invoke();
         RandomAccess.FlushToDisk(_segment!);
         Interlocked.Increment(ref _syncs);
     }
