@@ -58,12 +58,14 @@ public sealed class UploadMemoryTests
         // exceed them. Measured here: about 5 MiB allocated in all (TLS records, request pipes), under
         // 1.5 MiB kept, and a working set 3 MiB above where it started.
         // On S3 (HATBOX_TEST_STORAGE=s3) the store fills one part buffer per upload and sends the parts
-        // one after another (docs/scale-out.md), so it adds one part to the peak; the allocations add
-        // that buffer and what the AWS SDK allocates around each part's request (measured 12–15 MiB in
-        // all for this file's 8 parts, its working set 7–11 MiB up). A copy of each part, or of the
-        // file, would still exceed these.
-        var storeBuffer = ScaleOutStores.StorageOnS3 ? S3BlobStore.PartBytes : 0;
-        Assert.True(allocated < FileBytes / 4 + 2 * storeBuffer, report);
+        // one after another (docs/scale-out.md), so the peak may be one part higher. Allocations there
+        // are the part buffer and what the AWS SDK allocates around each part's request: 12–15 MiB for
+        // this file's 8 parts when this class runs alone, up to 28 MiB inside the S3 rerun of the
+        // Storage tests (all the test process allocates meanwhile counts). They must stay below the file's
+        // size: copying each part, or holding the file, allocates at least that much on top.
+        var onS3 = ScaleOutStores.StorageOnS3;
+        var storeBuffer = onS3 ? S3BlobStore.PartBytes : 0;
+        Assert.True(allocated < (onS3 ? FileBytes : FileBytes / 4), report);
         Assert.True(heapAfter - heapBefore < FileBytes / 16, report);
         Assert.True(peakWorkingSet - workingSetBefore < FileBytes / 4 + storeBuffer, report);
 
