@@ -74,7 +74,6 @@ HATBOX_TEST_PLATFORM=postgres HATBOX_TEST_STORAGE=s3 dotnet test tests/Hatbox.Te
   --filter-not-class Hatbox.Tests.Db.DbDurabilityTests \
   --filter-not-class Hatbox.Tests.Db.SynchronousFullTests --filter-not-class Hatbox.Tests.Usage.UsageDurabilityTests \
   --filter-not-class Hatbox.Tests.Db.DbFairnessTests \
-  --filter-not-class Hatbox.Tests.Storage.UploadMemoryTests \
   --filter-not-method Hatbox.Tests.Storage.DownloadUrlTests.TheSigningKeyIsMadeOnceAndReadableOnlyByTheServer
 
 section "SDK tests (worqhat@3.14.0 against hatbox serve)"

@@ -8,22 +8,13 @@ namespace Hatbox.Hosting;
 /// <summary>The TLS listener every API call uses, and the optional plain one that only refuses.</summary>
 internal static class KestrelSetup
 {
-    const int Http2StreamWindowBytes = 2 * 1024 * 1024;
-
     static readonly List<SslApplicationProtocol> Alpn = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
 
     public static void Configure(KestrelServerOptions kestrel, ServerOptions server, TlsCertificates.Loaded certificates)
     {
         kestrel.AddServerHeader = false;
         kestrel.Limits.MaxRequestBodySize = server.MaxRequestBodyBytes;
-        // HTTP/2 uploads (issue 17 item 17): with Kestrel's default windows (96 KiB per stream,
-        // 128 KiB per connection) a client sends 48 KiB, then waits for a WINDOW_UPDATE, and a 50 MB
-        // upload reached 28% of the disk's speed. A window bounds what one stream may have buffered
-        // unread in the server, so these keep ten parallel uploads within ~20 MiB.
-        kestrel.Limits.Http2.InitialStreamWindowSize = Http2StreamWindowBytes;
-        kestrel.Limits.Http2.InitialConnectionWindowSize = 2 * Http2StreamWindowBytes;
-        // Larger DATA frames, fewer frames (and headers to parse) per megabyte.
-        kestrel.Limits.Http2.MaxFrameSize = 64 * 1024;
+        ApplyHttp2Limits(kestrel.Limits.Http2, Http2LimitsOptions.From(kestrel.ApplicationServices.GetRequiredService<IConfiguration>()));
         Listen(kestrel, server.ListenAddress, server.HttpsPort, listen =>
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
@@ -41,6 +32,15 @@ internal static class KestrelSetup
         {
             Listen(kestrel, server.ListenAddress, server.HttpPort, _ => { });
         }
+    }
+
+    static void ApplyHttp2Limits(Http2Limits limits, Http2LimitsOptions options)
+    {
+        limits.InitialStreamWindowSize = options.StreamWindowBytes;
+        limits.InitialConnectionWindowSize = options.ConnectionWindowBytes;
+        // Larger DATA frames, fewer frames (and headers to parse) per megabyte, for clients that use them.
+        limits.MaxFrameSize = options.MaxFrameBytes;
+        limits.MaxStreamsPerConnection = options.MaxStreamsPerConnection;
     }
 
     static void Listen(KestrelServerOptions kestrel, string address, int port, Action<ListenOptions> configure)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Hatbox.Features.Storage.S3;
 using Hatbox.Tests.Infrastructure;
 
 namespace Hatbox.Tests.Storage;
@@ -56,9 +57,17 @@ public sealed class UploadMemoryTests
         // Client and server share this process, so these bound both; holding the file anywhere would
         // exceed them. Measured here: about 5 MiB allocated in all (TLS records, request pipes), under
         // 1.5 MiB kept, and a working set 3 MiB above where it started.
-        Assert.True(allocated < FileBytes / 4, report);
+        // On S3 (HATBOX_TEST_STORAGE=s3) the store fills one part buffer per upload and sends the parts
+        // one after another (docs/scale-out.md), so the peak may be one part higher. Allocations there
+        // are the part buffer and what the AWS SDK allocates around each part's request: 12–15 MiB for
+        // this file's 8 parts when this class runs alone, up to 28 MiB inside the S3 rerun of the
+        // Storage tests (all the test process allocates meanwhile counts). They must stay below the file's
+        // size: copying each part, or holding the file, allocates at least that much on top.
+        var onS3 = ScaleOutStores.StorageOnS3;
+        var storeBuffer = onS3 ? S3BlobStore.PartBytes : 0;
+        Assert.True(allocated < (onS3 ? FileBytes : FileBytes / 4), report);
         Assert.True(heapAfter - heapBefore < FileBytes / 16, report);
-        Assert.True(peakWorkingSet - workingSetBefore < FileBytes / 4, report);
+        Assert.True(peakWorkingSet - workingSetBefore < FileBytes / 4 + storeBuffer, report);
 
         // And the bytes stored (on disk, or in the bucket with HATBOX_TEST_STORAGE=s3) are the ones sent.
         await using var onDisk = (await server.Services.GetRequiredService<Hatbox.Features.Storage.IBlobStore>()
