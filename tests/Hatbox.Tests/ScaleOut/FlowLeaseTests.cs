@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Hatbox.Tests.Infrastructure;
 using Npgsql;
+
+using static Hatbox.Tests.ScaleOut.KeyedRequests;
 
 namespace Hatbox.Tests.ScaleOut;
 
@@ -226,20 +227,6 @@ public sealed class FlowLeaseTests : IAsyncLifetime
             Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), $"waited {waited.Elapsed} for {what}");
             await Task.Delay(50, Ct);
         }
-    }
-
-    static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string key, HttpContent? content = null)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client.SendAsync(request, Ct);
-    }
-
-    static async Task OkAsync(HttpClient client, string path, string key, object body)
-    {
-        using var response = await SendAsync(client, HttpMethod.Post, path, key, JsonContent.Create(body));
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {text}");
     }
 
     sealed class DisposableClients(params HttpClient[] clients) : IDisposable

@@ -6,6 +6,8 @@ using Hatbox.Tests.Storage;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
+using static Hatbox.Tests.ScaleOut.KeyedRequests;
+
 namespace Hatbox.Tests.ScaleOut;
 
 /// <summary>
@@ -272,13 +274,6 @@ public sealed class MoveToTests : IAsyncLifetime
             await Task.Delay(100, Ct);
         }
         Assert.Fail("The flow's run never inserted its row.");
-    }
-
-    static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string key, HttpContent? content = null)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
-        return client.SendAsync(request, Ct);
     }
 
     static async Task<string> UploadAsync(HttpClient client, string key, byte[] bytes, string name)

@@ -1,10 +1,11 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Hatbox.Common.Errors;
 using Hatbox.Features.Ai.Index.Postgres;
 using Hatbox.Tests.Infrastructure;
 using Npgsql;
+
+using static Hatbox.Tests.ScaleOut.KeyedRequests;
 
 namespace Hatbox.Tests.ScaleOut;
 
@@ -289,23 +290,6 @@ public sealed class PgvectorSearchTests : IAsyncLifetime
             Assert.True(attempt < 300, $"the index is not ready: {body}");
             await Task.Delay(100, Ct);
         }
-    }
-
-    static async Task<HttpResponseMessage> SendAsync(HttpClient client, string path, string key, object? body)
-    {
-        using var request = new HttpRequestMessage(body is null ? HttpMethod.Get : HttpMethod.Post, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        if (body is not null)
-            request.Content = JsonContent.Create(body);
-        return await client.SendAsync(request, Ct);
-    }
-
-    static async Task<JsonElement> OkAsync(HttpClient client, string path, string key, object? body)
-    {
-        using var response = await SendAsync(client, path, key, body);
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
     }
 
     static string SkipWith(string reason)

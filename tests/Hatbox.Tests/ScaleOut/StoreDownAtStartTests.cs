@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Reflection;
 using System.Text.Json;
 using Hatbox.Common.Errors;
 using Hatbox.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
+
+using static Hatbox.Tests.ScaleOut.KeyedRequests;
 
 namespace Hatbox.Tests.ScaleOut;
 
@@ -228,22 +229,7 @@ public sealed class StoreDownAtStartTests : IAsyncLifetime
         }
     }
 
-    static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string key, HttpContent? content = null)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client.SendAsync(request, CancellationToken.None);
-    }
-
     static JsonContent Json(object body) => JsonContent.Create(body);
-
-    static async Task<JsonElement> OkAsync(HttpClient client, string path, string key, object body)
-    {
-        using var response = await SendAsync(client, HttpMethod.Post, path, key, Json(body));
-        var json = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {json}");
-        return json;
-    }
 
     static Task<HttpResponseMessage> UploadAsync(HttpClient client, string key)
     {

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Hatbox.Common.Errors;
 using Hatbox.Tests.Infrastructure;
 using Npgsql;
+
+using static Hatbox.Tests.ScaleOut.KeyedRequests;
 
 namespace Hatbox.Tests.ScaleOut;
 
@@ -140,21 +141,6 @@ public sealed class ThreeNodeTests : IAsyncLifetime
             command.Parameters.Add(new NpgsqlParameter { Value = value });
         }
         return (long)(await command.ExecuteScalarAsync(Ct))!;
-    }
-
-    static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string key, HttpContent? content = null)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client.SendAsync(request, Ct);
-    }
-
-    static async Task<JsonElement> OkAsync(HttpClient client, string path, string key, object body)
-    {
-        using var response = await SendAsync(client, HttpMethod.Post, path, key, JsonContent.Create(body));
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
     }
 
     public async ValueTask DisposeAsync()

@@ -7,7 +7,6 @@ using Hatbox.Features.Db.Postgres;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Hatbox.Features.Migration;
 
@@ -57,16 +56,7 @@ internal sealed class IndexMove(string dataDirectory, TenantStoreOptions store) 
     /// <summary>Refuses if a companion schema the move would fill exists already.</summary>
     public async Task PrepareTargetAsync(IReadOnlyList<IndexSource> sources, CancellationToken cancellationToken)
     {
-        await using var admin = new NpgsqlConnection(store.ConnectionString);
-        await admin.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT nspname FROM pg_namespace WHERE nspname = ANY($1) ORDER BY 1", admin)
-        {
-            Parameters = { new() { Value = sources.Select(s => s.Schema).ToArray() } },
-        };
-        var existing = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            existing.Add(reader.GetString(0));
+        var existing = await TargetSchemas.ExistingAsync(store.ConnectionString, sources.Select(s => s.Schema), cancellationToken);
         if (existing.Count > 0)
         {
             throw MoveFailure.NotEmpty($"The target tenants database already has the search index schemas {string.Join(", ", existing)}. "

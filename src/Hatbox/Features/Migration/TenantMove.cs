@@ -66,18 +66,7 @@ internal sealed class TenantMove(string dataDirectory, TenantStoreOptions store,
     {
         try
         {
-            await using var admin = new NpgsqlConnection(store.ConnectionString);
-            await admin.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand("SELECT nspname FROM pg_namespace WHERE nspname = ANY($1) ORDER BY 1", admin)
-            {
-                Parameters = { new() { Value = sources.Select(s => s.Schema).ToArray() } },
-            };
-            var existing = new List<string>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                existing.Add(reader.GetString(0));
-            }
+            var existing = await TargetSchemas.ExistingAsync(store.ConnectionString, sources.Select(s => s.Schema), cancellationToken);
             if (existing.Count > 0)
             {
                 throw MoveFailure.NotEmpty($"The target tenants database already has the schemas {string.Join(", ", existing)} of tenants being moved. "
