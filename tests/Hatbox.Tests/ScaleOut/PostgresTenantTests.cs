@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
 using Hatbox.Common.Errors;
 using Hatbox.Tests.Db;
 using Hatbox.Tests.Infrastructure;
@@ -150,6 +151,10 @@ public sealed class PostgresTenantTests : IAsyncLifetime
             Assert.Equal("1500ms", row.GetProperty("statement").GetString());
             Assert.Equal("1500ms", row.GetProperty("lock").GetString());
         }
+        // A void result (pg_sleep's) is a null, not a 500.
+        var slept = Assert.Single(await db.RowsAsync("SELECT pg_sleep(0.01) AS slept, 1 AS one"));
+        Assert.Equal(JsonValueKind.Null, slept.GetProperty("slept").ValueKind);
+        Assert.Equal(1, slept.GetProperty("one").GetInt64());
         var watch = Stopwatch.StartNew();
         await DbClient.ErrorAsync(await db.QueryAsync("SELECT pg_sleep(30)"), HttpStatusCode.UnprocessableEntity, ErrorCodes.QueryTimeout);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");

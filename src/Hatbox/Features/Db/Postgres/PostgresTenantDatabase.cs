@@ -205,9 +205,12 @@ internal sealed class PostgresTenantDatabase(
     async Task<QueryResult> ReadAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
         var columns = new string[reader.FieldCount];
+        // A void column (SELECT pg_sleep(1)) has no value Npgsql can read: it answers null, as SQLite's would.
+        var voids = new bool[columns.Length];
         for (var i = 0; i < columns.Length; i++)
         {
             columns[i] = reader.GetName(i);
+            voids[i] = reader.GetDataTypeName(i) == "void";
         }
         var result = new QueryResult(columns);
         long bytes = 0;
@@ -221,7 +224,7 @@ internal sealed class PostgresTenantDatabase(
             var row = new object?[columns.Length];
             for (var i = 0; i < row.Length; i++)
             {
-                row[i] = PostgresValues.FromReader(reader, i);
+                row[i] = voids[i] ? null : PostgresValues.FromReader(reader, i);
                 bytes += PostgresValues.SizeOf(row[i]);
             }
             result.Rows.Add(row);
