@@ -103,8 +103,9 @@ public sealed class StoreOutageTests : IAsyncLifetime
         }, CancellationToken.None);
         await Task.Delay(300, Ct);
         await _stores.PauseAsync("postgres");
+        // Two probes, each on its own second: the tenants' may see the outage a moment after the platform's.
         await HealthShowsAsync("platform", "down");
-        Assert.Equal("down", (await HealthAsync()).GetProperty("services").GetProperty("tenants").GetString());
+        await HealthShowsAsync("tenants", "down");
         await Task.Delay(500, Ct);
         await _stores.ResumeAsync("postgres");
         await HealthyAsync();
