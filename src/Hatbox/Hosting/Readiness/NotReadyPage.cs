@@ -10,37 +10,19 @@ namespace Hatbox.Hosting.Readiness;
 /// </summary>
 internal static class NotReadyPage
 {
-    const string Html = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta http-equiv="refresh" content="5">
-            <title>Starting · Hatbox</title>
-            <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
-            <link rel="stylesheet" href="/assets/portal.css">
-        </head>
-        <body>
-            <header class="top"><a class="brand" href="/">Hatbox</a></header>
-            <main id="main">
+    static readonly string Html = PlainPage.Html("Starting", """
                 <h1>Hatbox is starting</h1>
                 <p>This server cannot reach its database yet. It keeps trying by itself, and this page reloads every few seconds.</p>
                 <p class="hint">Nothing you saved is lost. If this lasts, the server's log says why.</p>
-            </main>
-        </body>
-        </html>
-        """;
+        """, head: """
+
+            <meta http-equiv="refresh" content="5">
+        """);
 
     public static Task WriteAsync(HttpContext context, int retryAfterSeconds)
     {
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        response.ContentType = "text/html; charset=utf-8";
-        PortalSecurityHeaders.Apply(response.Headers);
-        response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        response.Headers["Request-Id"] = context.TraceIdentifier;
-        response.Headers.Vary = "Accept";
-        return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : response.WriteAsync(Html);
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["Request-Id"] = context.TraceIdentifier;
+        return PlainPage.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Html);
     }
 }
